@@ -1,0 +1,32 @@
+package io.github.s3sweeper.aws;
+
+import io.github.s3sweeper.config.S3Settings;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
+
+/** The one place that builds the S3 client. */
+public final class S3ClientFactory {
+
+    private S3ClientFactory() {
+    }
+
+    public static S3Client create(S3Settings settings) {
+        S3ClientBuilder builder = S3Client.builder()
+                .region(Region.of(settings.region()))
+                // The URLConnection client comes with the JDK: no native library and no connection-pool
+                // start-up, which keeps the jar small and the cold start short.
+                .httpClientBuilder(UrlConnectionHttpClient.builder())
+                // Checksums only where S3 requires them (DeleteObjects): what every S3-compatible server accepts.
+                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
+        settings.endpoint().ifPresent(endpoint -> builder
+                .endpointOverride(endpoint)
+                // Other S3 servers (LocalStack, MinIO, test servers) do not serve virtual-hosted bucket names.
+                .forcePathStyle(true));
+        return builder.build();
+    }
+}

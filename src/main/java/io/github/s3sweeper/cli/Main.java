@@ -1,0 +1,133 @@
+package io.github.s3sweeper.cli;
+
+import com.amazonaws.services.lambda.runtime.logging.LogLevel;
+import io.github.s3sweeper.aws.S3ClientFactory;
+import io.github.s3sweeper.config.InvalidSettingsException;
+import io.github.s3sweeper.config.SettingsParser;
+import io.github.s3sweeper.engine.SweepFailedException;
+import io.github.s3sweeper.lambda.SweepHandler;
+import io.github.s3sweeper.report.SweepSummary;
+import software.amazon.awssdk.services.s3.S3Client;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code java -jar s3-sweeper.jar [--dry-run] [--event FILE]}: runs the Lambda handler once with the same
+ * environment variables, the summary JSON on stdout and the logs on stderr.
+ */
+public final class Main {
+
+    public static final int OK = 0;
+    public static final int RUN_FAILED = 1;
+    public static final int BAD_SETTINGS = 2;
+
+    static final String USAGE = "Usage: java -jar s3-sweeper.jar [--dry-run] [--event FILE]\n"
+            + "  --dry-run     list and report what would be deleted; delete nothing (same as DRY_RUN=true)\n"
+            + "  --event FILE  invoke with this event JSON (for example a file in events/); default {}\n"
+            + "Settings come from the environment: BUCKET_NAME, PREFIX, RETENTION_DAYS, DRY_RUN,\n"
+            + "ALLOW_WHOLE_BUCKET, AWS_REGION and, for other S3 servers, AWS_ENDPOINT_URL_S3.\n"
+            + "Exit status: 0 success, 1 the run failed, 2 bad settings or arguments.";
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.getenv(), System.out, System.err));
+    }
+
+    /** Runs once and returns the exit status; nothing here calls {@code System.exit}, so tests can drive it. */
+    public static int run(String[] args, Map<String, String> environment, PrintStream out, PrintStream err) {
+        Map<String, String> env = new HashMap<>(environment);
+        Path eventFile = null;
+        List<String> rest = new ArrayList<>(List.of(args));
+        while (!rest.isEmpty()) {
+            String arg = rest.remove(0);
+            switch (arg) {
+                case "--dry-run" -> env.put(SettingsParser.DRY_RUN, "true");
+                case "--event" -> {
+                    if (rest.isEmpty()) {
+                        err.println("--event needs a file\n" + USAGE);
+                        return BAD_SETTINGS;
+                    }
+                    eventFile = Path.of(rest.remove(0));
+                }
+                case "--help", "-h" -> {
+                    out.println(USAGE);
+                    return OK;
+                }
+                default -> {
+                    err.println("Unknown argument: " + arg + "\n" + USAGE);
+                    return BAD_SETTINGS;
+                }
+            }
+        }
+
+        Map<String, Object> event;
+        try {
+            event = readEvent(eventFile);
+        } catch (RuntimeException e) {
+            err.println("Cannot read the event file " + eventFile + ": " + e.getMessage());
+            return BAD_SETTINGS;
+        }
+
+        List<S3Client> built = new ArrayList<>(1);
+        SweepHandler handler = new SweepHandler(env, Clock.systemUTC(), settings -> {
+            S3Client client = S3ClientFactory.create(settings);
+            built.add(client);
+            return client;
+        });
+        StderrContext context = new StderrContext(err, logLevel(env));
+        try {
+            SweepSummary summary = handler.handleRequest(event, context);
+            out.println(RuntimeSerialization.writeResponse(summary));
+            return OK;
+        } catch (InvalidSettingsException e) {
+            return BAD_SETTINGS;
+        } catch (SweepFailedException e) {
+            out.println(RuntimeSerialization.writeResponse(e.summary()));
+            err.println(e.getMessage());
+            return RUN_FAILED;
+        } catch (RuntimeException e) {
+            err.println("The run failed: " + e);
+            return RUN_FAILED;
+        } finally {
+            built.forEach(S3Client::close);
+        }
+    }
+
+    private static Map<String, Object> readEvent(Path file) {
+        if (file == null) {
+            return new HashMap<>();
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            Map<String, Object> event = RuntimeSerialization.readEvent(in);
+            if (event == null) {
+                throw new IllegalArgumentException("it holds no JSON object");
+            }
+            return event;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Local runs honour the variable Lambda sets from ApplicationLogLevel; INFO when unset. */
+    private static LogLevel logLevel(Map<String, String> env) {
+        String value = env.getOrDefault("AWS_LAMBDA_LOG_LEVEL", "INFO");
+        try {
+            return LogLevel.valueOf(value.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            return LogLevel.INFO;
+        }
+    }
+}

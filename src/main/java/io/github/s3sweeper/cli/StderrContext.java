@@ -1,0 +1,94 @@
+package io.github.s3sweeper.cli;
+
+import com.amazonaws.services.lambda.runtime.ClientContext;
+import com.amazonaws.services.lambda.runtime.CognitoIdentity;
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.LambdaLogger;
+import com.amazonaws.services.lambda.runtime.logging.LogLevel;
+
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+
+/** A Lambda context for local runs: logs go to stderr, filtered by level as Lambda's ApplicationLogLevel does. */
+final class StderrContext implements Context {
+
+    private final String requestId = UUID.randomUUID().toString();
+    private final LambdaLogger logger;
+
+    StderrContext(PrintStream err, LogLevel threshold) {
+        this.logger = new LambdaLogger() {
+            @Override
+            public void log(String message) {
+                err.println(message);
+            }
+
+            @Override
+            public void log(byte[] message) {
+                log(new String(message, StandardCharsets.UTF_8));
+            }
+
+            @Override
+            public void log(String message, LogLevel level) {
+                if (level.ordinal() >= threshold.ordinal()) {
+                    err.println(level + " " + message);
+                }
+            }
+        };
+    }
+
+    @Override
+    public String getAwsRequestId() {
+        return requestId;
+    }
+
+    @Override
+    public String getLogGroupName() {
+        return "local";
+    }
+
+    @Override
+    public String getLogStreamName() {
+        return "local";
+    }
+
+    @Override
+    public String getFunctionName() {
+        return "s3-sweeper";
+    }
+
+    @Override
+    public String getFunctionVersion() {
+        return "$LATEST";
+    }
+
+    @Override
+    public String getInvokedFunctionArn() {
+        return "local";
+    }
+
+    @Override
+    public CognitoIdentity getIdentity() {
+        return null;
+    }
+
+    @Override
+    public ClientContext getClientContext() {
+        return null;
+    }
+
+    @Override
+    public int getRemainingTimeInMillis() {
+        return Integer.MAX_VALUE;
+    }
+
+    @Override
+    public int getMemoryLimitInMB() {
+        return (int) (Runtime.getRuntime().maxMemory() / (1024 * 1024));
+    }
+
+    @Override
+    public LambdaLogger getLogger() {
+        return logger;
+    }
+}

@@ -1,0 +1,49 @@
+package io.github.s3sweeper.config;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class RunRequestTest {
+
+    @Test
+    void emptyInputIsAManualRun() {
+        assertThat(RunRequest.parse(Map.of())).isEqualTo(new RunRequest("manual"));
+        assertThat(RunRequest.parse(null)).isEqualTo(new RunRequest("manual"));
+    }
+
+    @Test
+    void schedulerInputNamesItsTrigger() {
+        assertThat(RunRequest.parse(Map.of("trigger", "nightly"))).isEqualTo(new RunRequest("nightly"));
+    }
+
+    @Test
+    void classicScheduledEventIsNamedByItsRule() {
+        Map<String, Object> event = Map.of(
+                "source", "aws.events",
+                "detail-type", "Scheduled Event",
+                "resources", List.of("arn:aws:events:us-east-1:123456789012:rule/nightly"),
+                "detail", Map.of());
+
+        assertThat(RunRequest.parse(event).trigger()).isEqualTo("arn:aws:events:us-east-1:123456789012:rule/nightly");
+    }
+
+    @Test
+    void refusesUnknownFieldsNamingEachOne() {
+        assertThatThrownBy(() -> RunRequest.parse(Map.of("prefx", "logs/", "retention", 3)))
+                .isInstanceOf(InvalidSettingsException.class)
+                .hasMessageContaining("input field \"prefx\": unknown; allowed fields: trigger")
+                .hasMessageContaining("input field \"retention\": unknown; allowed fields: trigger");
+    }
+
+    @Test
+    void refusesNonStringTrigger() {
+        assertThatThrownBy(() -> RunRequest.parse(Map.of("trigger", 5)))
+                .isInstanceOf(InvalidSettingsException.class)
+                .hasMessageContaining("input field \"trigger\"=5: not a string");
+    }
+}

@@ -1,0 +1,235 @@
+package io.github.s3sweeper.config;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.net.URI;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class SettingsParserTest {
+
+    private static final String BUCKET_ALLOWED = "allowed: a valid S3 bucket name: 3 to 63 characters of lowercase"
+            + " letters, digits, dots and hyphens, starting and ending with a letter or digit";
+    private static final String DAYS_ALLOWED = "allowed: a whole number of days from 1 to 36500";
+
+    static Map<String, String> validEnv() {
+        Map<String, String> env = new HashMap<>();
+        env.put("BUCKET_NAME", "my-backups");
+        env.put("PREFIX", "logs/");
+        env.put("RETENTION_DAYS", "30");
+        env.put("AWS_REGION", "eu-west-1");
+        return env;
+    }
+
+    private static Map<String, String> with(String name, String value) {
+        Map<String, String> env = validEnv();
+        if (value == null) {
+            env.remove(name);
+        } else {
+            env.put(name, value);
+        }
+        return env;
+    }
+
+    private static String problemFor(Map<String, String> env) {
+        InvalidSettingsException e = org.junit.jupiter.api.Assertions.assertThrows(
+                InvalidSettingsException.class, () -> SettingsParser.parse(env));
+        assertThat(e.problems()).hasSize(1);
+        return e.problems().get(0);
+    }
+
+    @Test
+    void parsesValidSettingsWithDefaults() {
+        Settings settings = SettingsParser.parse(validEnv());
+
+        assertThat(settings.sweep()).isEqualTo(new SweepSettings("my-backups", "logs/", 30, false));
+        assertThat(settings.s3()).isEqualTo(new S3Settings("eu-west-1", Optional.empty()));
+    }
+
+    @Test
+    void readsDryRunAndAllowWholeBucketCaseInsensitively() {
+        Map<String, String> env = with("DRY_RUN", "TRUE");
+        env.put("ALLOW_WHOLE_BUCKET", "True");
+        env.put("PREFIX", "");
+
+        Settings settings = SettingsParser.parse(env);
+
+        assertThat(settings.sweep().dryRun()).isTrue();
+        assertThat(settings.sweep().prefix()).isEmpty();
+    }
+
+    @Test
+    void acceptsRetentionDaysAtBothBounds() {
+        assertThat(SettingsParser.parse(with("RETENTION_DAYS", "1")).sweep().retentionDays()).isEqualTo(1);
+        assertThat(SettingsParser.parse(with("RETENTION_DAYS", "36500")).sweep().retentionDays()).isEqualTo(36500);
+    }
+
+    @ParameterizedTest(name = "RETENTION_DAYS={0}")
+    @CsvSource(delimiter = '|', value = {
+            "''|RETENTION_DAYS=\"\": empty",
+            "'   '|RETENTION_DAYS=\"   \": blank",
+            "-5|RETENTION_DAYS=\"-5\": must be at least 1",
+            "0|RETENTION_DAYS=\"0\": must be at least 1",
+            "000|RETENTION_DAYS=\"000\": must be at least 1",
+            "36501|RETENTION_DAYS=\"36501\": must be at most 36500",
+            "99999999999999999999|RETENTION_DAYS=\"99999999999999999999\": must be at most 36500",
+            "abc|RETENTION_DAYS=\"abc\": not a whole number",
+            "1.5|RETENTION_DAYS=\"1.5\": not a whole number",
+            "' 30'|RETENTION_DAYS=\" 30\": not a whole number",
+            "30d|RETENTION_DAYS=\"30d\": not a whole number",
+    })
+    void rejectsBadRetentionDaysWithExactMessage(String value, String expected) {
+        assertThat(problemFor(with("RETENTION_DAYS", value))).isEqualTo(expected + "; " + DAYS_ALLOWED);
+    }
+
+    @Test
+    void rejectsMissingRetentionDays() {
+        assertThat(problemFor(with("RETENTION_DAYS", null)))
+                .isEqualTo("RETENTION_DAYS (not set): required; " + DAYS_ALLOWED);
+    }
+
+    @ParameterizedTest(name = "BUCKET_NAME={0}")
+    @CsvSource(delimiter = '|', value = {
+            "''|empty",
+            "'  '|blank",
+            "ab|length 2 is outside 3 to 63",
+            "a123456789012345678901234567890123456789012345678901234567890123|length 64 is outside 3 to 63",
+            "My-Bucket|has characters other than lowercase letters, digits, dots and hyphens, or does not start and end with a letter or digit",
+            "my_bucket|has characters other than lowercase letters, digits, dots and hyphens, or does not start and end with a letter or digit",
+            "-bucket|has characters other than lowercase letters, digits, dots and hyphens, or does not start and end with a letter or digit",
+            "bucket-|has characters other than lowercase letters, digits, dots and hyphens, or does not start and end with a letter or digit",
+            "my..bucket|has two adjacent dots",
+            "192.168.5.4|is formatted as an IP address",
+            "xn--bucket|starts with the reserved prefix xn--",
+            "sthree-bucket|starts with the reserved prefix sthree-",
+            "bucket-s3alias|ends with the reserved suffix -s3alias",
+            "bucket--ol-s3|ends with the reserved suffix --ol-s3",
+    })
+    void rejectsInvalidBucketNamesWithExactMessage(String value, String problem) {
+        assertThat(problemFor(with("BUCKET_NAME", value)))
+                .isEqualTo("BUCKET_NAME=\"" + value + "\": " + problem + "; " + BUCKET_ALLOWED);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"abc", "my.backups.2024", "a-b-c", "123"})
+    void acceptsValidBucketNames(String bucket) {
+        assertThat(SettingsParser.parse(with("BUCKET_NAME", bucket)).sweep().bucket()).isEqualTo(bucket);
+    }
+
+    @Test
+    void rejectsMissingBucket() {
+        assertThat(problemFor(with("BUCKET_NAME", null))).isEqualTo("BUCKET_NAME (not set): required; " + BUCKET_ALLOWED);
+    }
+
+    @Test
+    void rejectsMissingPrefixEvenWhenWholeBucketIsAllowed() {
+        Map<String, String> env = with("PREFIX", null);
+        env.put("ALLOW_WHOLE_BUCKET", "true");
+
+        assertThat(problemFor(env)).startsWith("PREFIX (not set): required; allowed: a key prefix");
+    }
+
+    @Test
+    void rejectsEmptyPrefixWithoutAllowWholeBucket() {
+        assertThat(problemFor(with("PREFIX", ""))).isEqualTo("PREFIX=\"\": empty, which would sweep the whole bucket,"
+                + " and ALLOW_WHOLE_BUCKET is not true; allowed: a key prefix of at most 1024 bytes, such as logs/"
+                + " (the empty prefix, meaning the whole bucket, only with ALLOW_WHOLE_BUCKET=true)");
+    }
+
+    @Test
+    void rejectsEmptyPrefixWhenAllowWholeBucketIsFalse() {
+        Map<String, String> env = with("PREFIX", "");
+        env.put("ALLOW_WHOLE_BUCKET", "false");
+
+        assertThat(problemFor(env)).startsWith("PREFIX=\"\": empty, which would sweep the whole bucket");
+    }
+
+    @Test
+    void rejectsBlankPrefix() {
+        assertThat(problemFor(with("PREFIX", "  "))).startsWith("PREFIX=\"  \": blank; allowed:");
+    }
+
+    @Test
+    void rejectsPrefixLongerThanAKey() {
+        String prefix = "é".repeat(513); // 1026 bytes in UTF-8, though only 513 characters
+        assertThat(problemFor(with("PREFIX", prefix))).contains(": longer than 1024 bytes; allowed:");
+    }
+
+    @Test
+    void keepsPrefixExactlyAsGiven() {
+        assertThat(SettingsParser.parse(with("PREFIX", "logs")).sweep().prefix()).isEqualTo("logs");
+        assertThat(SettingsParser.parse(with("PREFIX", "/a b+c")).sweep().prefix()).isEqualTo("/a b+c");
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(delimiter = '|', value = {
+            "DRY_RUN|yes|not a boolean",
+            "DRY_RUN|1|not a boolean",
+            "DRY_RUN|''|empty",
+            "DRY_RUN|' '|blank",
+            "ALLOW_WHOLE_BUCKET|ture|not a boolean",
+            "ALLOW_WHOLE_BUCKET|''|empty",
+    })
+    void rejectsBadBooleans(String name, String value, String problem) {
+        assertThat(problemFor(with(name, value)))
+                .isEqualTo(name + "=\"" + value + "\": " + problem + "; allowed: true or false");
+    }
+
+    @Test
+    void rejectsMissingRegion() {
+        assertThat(problemFor(with("AWS_REGION", null))).isEqualTo("AWS_REGION (not set): required (Lambda sets it;"
+                + " set it yourself when running locally); allowed: an AWS Region name such as us-east-1");
+    }
+
+    @Test
+    void rejectsMalformedRegion() {
+        assertThat(problemFor(with("AWS_REGION", "EU West"))).startsWith("AWS_REGION=\"EU West\": not a Region name");
+    }
+
+    @Test
+    void readsServiceSpecificEndpointBeforeGlobalOne() {
+        Map<String, String> env = with("AWS_ENDPOINT_URL", "http://global:1");
+        env.put("AWS_ENDPOINT_URL_S3", "http://127.0.0.1:9000");
+
+        assertThat(SettingsParser.parse(env).s3().endpoint()).contains(URI.create("http://127.0.0.1:9000"));
+    }
+
+    @Test
+    void readsGlobalEndpoint() {
+        assertThat(SettingsParser.parse(with("AWS_ENDPOINT_URL", "https://minio.local")).s3().endpoint())
+                .contains(URI.create("https://minio.local"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"localhost:4566", "ftp://host", "not a url", ""})
+    void rejectsUnusableEndpoint(String value) {
+        assertThat(problemFor(with("AWS_ENDPOINT_URL_S3", value))).isEqualTo("AWS_ENDPOINT_URL_S3=\"" + value
+                + "\": not a usable endpoint URL; allowed: an absolute http:// or https:// URL such as"
+                + " http://localhost:4566");
+    }
+
+    @Test
+    void namesEveryBadVariableInOneMessage() {
+        Map<String, String> env = new HashMap<>();
+        env.put("BUCKET_NAME", "Bad_Bucket");
+        env.put("RETENTION_DAYS", "0");
+        env.put("DRY_RUN", "maybe");
+
+        assertThatThrownBy(() -> SettingsParser.parse(env))
+                .isInstanceOf(InvalidSettingsException.class)
+                .hasMessageStartingWith("Invalid settings, nothing was listed or deleted: BUCKET_NAME=\"Bad_Bucket\":")
+                .hasMessageContaining("PREFIX (not set): required")
+                .hasMessageContaining("RETENTION_DAYS=\"0\": must be at least 1")
+                .hasMessageContaining("DRY_RUN=\"maybe\": not a boolean")
+                .hasMessageContaining("AWS_REGION (not set): required");
+        assertThat(((InvalidSettingsException) org.assertj.core.api.Assertions.catchThrowable(
+                () -> SettingsParser.parse(env))).problems()).hasSize(5);
+    }
+}
