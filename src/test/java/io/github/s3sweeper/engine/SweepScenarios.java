@@ -1,0 +1,226 @@
+package io.github.s3sweeper.engine;
+
+import io.github.s3sweeper.config.InvalidSettingsException;
+import io.github.s3sweeper.config.SweepSettings;
+import io.github.s3sweeper.lambda.SweepHandler;
+import io.github.s3sweeper.report.SweepSummary;
+import io.github.s3sweeper.testing.RequestRecorder;
+import io.github.s3sweeper.testing.TwoAges;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+import java.net.URI;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+/**
+ * The S3 scenarios every server must pass: s3proxy in the test JVM, moto's standalone server, LocalStack. Ages come
+ * from upload rounds and the injectable clock ({@link TwoAges}), which works on any server.
+ */
+public abstract class SweepScenarios {
+
+    protected static final int DAYS = 7;
+    private static final AtomicInteger BUCKETS = new AtomicInteger();
+
+    protected String bucket;
+    protected S3Client admin;
+
+    /** A client for this server, signed with credentials it accepts, carrying the given interceptors. */
+    protected abstract S3Client client(ExecutionInterceptor... interceptors);
+
+    /** The endpoint URL, as a user would put it in AWS_ENDPOINT_URL_S3. */
+    protected abstract URI endpoint();
+
+    @BeforeEach
+    void createBucket() {
+        admin = client();
+        bucket = "sweep-" + getClass().getSimpleName().toLowerCase().replaceAll("[^a-z0-9]", "") + "-"
+                + BUCKETS.incrementAndGet() + "-" + System.nanoTime() % 100_000;
+        admin.createBucket(b -> b.bucket(bucket));
+    }
+
+    @AfterEach
+    void closeAdmin() {
+        admin.close();
+    }
+
+    protected Set<String> keysInBucket() {
+        return admin.listObjectsV2Paginator(b -> b.bucket(bucket)).contents().stream()
+                .map(S3Object::key)
+                .collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    protected SweepSummary sweep(String prefix, Clock clock, boolean dryRun, S3Client client, SweepListener listener) {
+        return new Sweeper(client, clock, new SweepSettings(bucket, prefix, DAYS, dryRun), listener).run();
+    }
+
+    private static Map<String, String> objects(String pattern, int count) {
+        Map<String, String> objects = new LinkedHashMap<>();
+        for (int i = 0; i < count; i++) {
+            objects.put(String.format(pattern, i), "body of " + String.format(pattern, i));
+        }
+        return objects;
+    }
+
+    private static Map<String, String> merge(List<Map<String, String>> parts) {
+        Map<String, String> all = new LinkedHashMap<>();
+        parts.forEach(all::putAll);
+        return all;
+    }
+
+    @Test
+    void deletesExactlyTheExpiredObjectsUnderThePrefixAcrossPages() {
+        Map<String, String> oldInside = merge(List.of(objects("logs/app/%04d.log", 900), objects("logs/db/%04d.log", 400)));
+        Map<String, String> oldOutside = merge(List.of(objects("logs-old/%02d.log", 20), objects("other/logs/%02d", 5),
+                Map.of("logsx", "x", "LOGS/upper", "u", "log", "l")));
+        Map<String, String> young = merge(List.of(objects("logs/app/new-%04d.log", 1250), objects("logs-old/new-%02d", 5)));
+        TwoAges ages = new TwoAges(admin, bucket).old(merge(List.of(oldInside, oldOutside))).young(young);
+        Set<String> expectedLeft = new TreeSet<>(keysInBucket());
+        expectedLeft.removeAll(oldInside.keySet());
+        RequestRecorder recorder = new RequestRecorder();
+
+        SweepSummary summary;
+        try (S3Client client = client(recorder)) {
+            summary = sweep("logs/", ages.clockFor(DAYS), false, client, SweepListener.NONE);
+        }
+
+        assertThat(keysInBucket()).isEqualTo(expectedLeft);
+        assertThat(summary.scanned()).isEqualTo(2550);
+        assertThat(summary.expired()).isEqualTo(1300);
+        assertThat(summary.deleted()).isEqualTo(1300);
+        assertThat(summary.failed()).isZero();
+        assertThat(summary.bytesDeleted()).isEqualTo(TwoAges.totalBytes(oldInside.values()));
+        assertThat(summary.listRequests()).isEqualTo(3);
+        assertThat(recorder.deleteBatchSizes()).containsExactly(1000, 300);
+        assertThat(summary.deleteRequests()).isEqualTo(2);
+        assertThat(summary.cutoff()).isEqualTo(ages.cutoff().toString());
+    }
+
+    @Test
+    void deletesKeysThatNeedCareExactly() {
+        List<String> awkward = List.of("with space.txt", "plus+sign", "percent%20literal", "100%", "equals=sign&amp",
+                "données/été ☃.txt", "folder/", "tilde~and'quote", "k".repeat(1024 - "logs/".length()));
+        Map<String, String> old = new LinkedHashMap<>();
+        Map<String, String> young = new LinkedHashMap<>();
+        for (String key : awkward) {
+            old.put("logs/" + key, key);
+            young.put("logs/n" + key.substring(1), key);
+        }
+        assertThat(old.keySet()).anyMatch(k -> k.getBytes(java.nio.charset.StandardCharsets.UTF_8).length == 1024);
+        TwoAges ages = new TwoAges(admin, bucket).old(old).young(young);
+
+        SweepSummary summary = sweep("logs/", ages.clockFor(DAYS), false, admin, SweepListener.NONE);
+
+        assertThat(keysInBucket()).isEqualTo(new TreeSet<>(young.keySet()));
+        assertThat(summary.deleted()).isEqualTo(awkward.size());
+        assertThat(summary.failed()).isZero();
+    }
+
+    @Test
+    void dryRunDeletesNothingAndReportsTheSetARealRunDeletes() {
+        TwoAges ages = new TwoAges(admin, bucket)
+                .old(merge(List.of(objects("logs/%03d", 120), objects("logs-old/%02d", 10))))
+                .young(objects("logs/new-%03d", 30));
+        Set<String> before = keysInBucket();
+        Set<String> wouldDelete = new ConcurrentSkipListSet<>();
+        SweepListener collect = new SweepListener() {
+            @Override
+            public void onExpired(String key, long size, Instant lastModified) {
+                wouldDelete.add(key);
+            }
+        };
+        RequestRecorder recorder = new RequestRecorder();
+
+        SweepSummary dry;
+        try (S3Client client = client(recorder)) {
+            dry = sweep("logs/", ages.clockFor(DAYS), true, client, collect);
+        }
+
+        assertThat(keysInBucket()).isEqualTo(before);
+        assertThat(recorder.operations()).doesNotContain("DeleteObjects", "DeleteObject");
+        assertThat(dry.deleted()).isZero();
+        assertThat(dry.deleteRequests()).isZero();
+        assertThat(dry.expired()).isEqualTo(120).isEqualTo(wouldDelete.size());
+
+        SweepSummary real = sweep("logs/", ages.clockFor(DAYS), false, admin, SweepListener.NONE);
+
+        Set<String> removed = new TreeSet<>(before);
+        removed.removeAll(keysInBucket());
+        assertThat(removed).isEqualTo(wouldDelete);
+        assertThat(real.deleted()).isEqualTo(dry.expired());
+        assertThat(real.scanned()).isEqualTo(dry.scanned());
+    }
+
+    @Test
+    void missingBucketFailsNamingBucketPrefixAndErrorCode() {
+        new TwoAges(admin, bucket).old(objects("logs/%02d", 3));
+        String missing = bucket + "-missing";
+        RequestRecorder recorder = new RequestRecorder();
+
+        SweepFailedException failure;
+        try (S3Client client = client(recorder)) {
+            failure = catchThrowableOfType(SweepFailedException.class, () -> new Sweeper(client, Clock.systemUTC(),
+                    new SweepSettings(missing, "logs/", 1, false), SweepListener.NONE).run());
+        }
+
+        assertThat(failure.getMessage()).contains("s3://" + missing + "/logs/").contains("NoSuchBucket");
+        assertThat(failure.summary().deleted()).isZero();
+        assertThat(recorder.operations()).doesNotContain("DeleteObjects");
+        assertThat(keysInBucket()).hasSize(3);
+    }
+
+    @Test
+    void emptyPrefixWithoutAllowWholeBucketFailsBeforeAnyRequest() {
+        new TwoAges(admin, bucket).old(objects("logs/%02d", 3));
+        Map<String, String> env = handlerEnv("");
+        AtomicInteger clientsBuilt = new AtomicInteger();
+        SweepHandler handler = new SweepHandler(env, Clock.systemUTC(), settings -> {
+            clientsBuilt.incrementAndGet();
+            return admin;
+        });
+
+        assertThatThrownBy(() -> handler.handleRequest(Map.of(), new io.github.s3sweeper.testing.TestContext()))
+                .isInstanceOf(InvalidSettingsException.class)
+                .hasMessageContaining("PREFIX=\"\": empty, which would sweep the whole bucket");
+        assertThat(clientsBuilt).hasValue(0);
+        assertThat(keysInBucket()).hasSize(3);
+    }
+
+    @Test
+    void wholeBucketSweepWhenExplicitlyAllowed() {
+        TwoAges ages = new TwoAges(admin, bucket).old(objects("a/%02d", 4)).young(objects("b/%02d", 2));
+
+        SweepSummary summary = sweep("", ages.clockFor(DAYS), false, admin, SweepListener.NONE);
+
+        assertThat(keysInBucket()).containsExactly("b/00", "b/01");
+        assertThat(summary.deleted()).isEqualTo(4);
+    }
+
+    /** The environment a deployed function would have, pointed at this server. */
+    protected Map<String, String> handlerEnv(String prefix) {
+        Map<String, String> env = new HashMap<>();
+        env.put("BUCKET_NAME", bucket);
+        env.put("PREFIX", prefix);
+        env.put("RETENTION_DAYS", String.valueOf(DAYS));
+        env.put("AWS_REGION", "us-east-1");
+        env.put("AWS_ENDPOINT_URL_S3", endpoint().toString());
+        return env;
+    }
+}
