@@ -1,0 +1,253 @@
+package io.github.s3sweeper.engine;
+
+import io.github.s3sweeper.config.SweepSettings;
+import io.github.s3sweeper.report.KeyError;
+import io.github.s3sweeper.report.SweepSummary;
+import io.github.s3sweeper.testing.EmbeddedS3;
+import io.github.s3sweeper.testing.FailingKeysS3Client;
+import io.github.s3sweeper.testing.RequestRecorder;
+import io.github.s3sweeper.testing.S3TestClients;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+/**
+ * Scenarios that need exact ages or many objects: s3proxy's filesystem store reports a file's mtime as the
+ * object's LastModified, so objects are written as files with the age each test wants.
+ */
+class S3ProxyFilesystemIT {
+
+    private static final Instant NOW = Instant.parse("2026-11-26T03:00:00Z");
+    private static final int DAYS = 30;
+    private static final Instant CUTOFF = NOW.minus(Duration.ofDays(DAYS));
+    private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
+    private static final AtomicInteger BUCKETS = new AtomicInteger();
+
+    @TempDir
+    static Path storage;
+    private static EmbeddedS3 server;
+
+    private String bucket;
+    private S3Client admin;
+    private final RequestRecorder recorder = new RequestRecorder();
+    private S3Client watched;
+
+    @BeforeAll
+    static void start() {
+        server = EmbeddedS3.filesystem(storage);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        server.close();
+    }
+
+    @BeforeEach
+    void createBucket() {
+        admin = S3TestClients.client(server.endpoint(), EmbeddedS3.ACCESS_KEY, EmbeddedS3.SECRET_KEY);
+        watched = S3TestClients.client(server.endpoint(), EmbeddedS3.ACCESS_KEY, EmbeddedS3.SECRET_KEY, recorder);
+        bucket = "fs-" + BUCKETS.incrementAndGet();
+        admin.createBucket(b -> b.bucket(bucket));
+    }
+
+    @AfterEach
+    void closeClients() {
+        admin.close();
+        watched.close();
+    }
+
+    private void put(String key, Instant lastModified) {
+        server.putFile(bucket, key, "data of " + key, lastModified);
+    }
+
+    private Set<String> keys() {
+        return admin.listObjectsV2Paginator(b -> b.bucket(bucket)).contents().stream()
+                .map(S3Object::key).collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    private SweepSummary sweep(S3Client client, String prefix, boolean dryRun) {
+        return new Sweeper(client, CLOCK, new SweepSettings(bucket, prefix, DAYS, dryRun), SweepListener.NONE).run();
+    }
+
+    @Test
+    void serverReportsTheFileTimeToTheSecondAsS3Does() {
+        put("logs/a", Instant.parse("2020-01-02T03:04:05.678Z"));
+
+        assertThat(admin.listObjectsV2(b -> b.bucket(bucket)).contents().get(0).lastModified())
+                .isEqualTo(Instant.parse("2020-01-02T03:04:05Z"));
+    }
+
+    @Test
+    void deletesOneMillisecondOlderKeepsExactlyAtAndNewerThanCutoff() {
+        Instant modified = CUTOFF.minusSeconds(3600);
+        put("logs/a", modified);
+
+        SweepSummary newer = sweepWithCutoff(modified.minusMillis(1));
+        SweepSummary atCutoff = sweepWithCutoff(modified);
+        assertThat(keys()).containsExactly("logs/a");
+        SweepSummary older = sweepWithCutoff(modified.plusMillis(1));
+
+        assertThat(newer.expired()).isZero();
+        assertThat(atCutoff.expired()).isZero();
+        assertThat(older.deleted()).isEqualTo(1);
+        assertThat(keys()).isEmpty();
+    }
+
+    @Test
+    void cutoffIsRetentionDaysBeforeTheClock() {
+        put("logs/just-older", CUTOFF.minusSeconds(1));
+        put("logs/at-cutoff", CUTOFF);
+        put("logs/just-newer", CUTOFF.plusSeconds(1));
+
+        SweepSummary summary = sweep(admin, "logs/", false);
+
+        assertThat(keys()).containsExactly("logs/at-cutoff", "logs/just-newer");
+        assertThat(summary.cutoff()).isEqualTo("2026-10-27T03:00:00Z");
+        assertThat(summary.deleted()).isEqualTo(1);
+    }
+
+    private SweepSummary sweepWithCutoff(Instant cutoff) {
+        Clock clock = Clock.fixed(cutoff.plus(Duration.ofDays(DAYS)), ZoneOffset.UTC);
+        return new Sweeper(admin, clock, new SweepSettings(bucket, "logs/", DAYS, false), SweepListener.NONE).run();
+    }
+
+    @Test
+    void prefixWithoutSlashAlsoSweepsSiblingsAsS3Matches() {
+        Instant old = CUTOFF.minusSeconds(60);
+        put("logs/a", old);
+        put("logs-old/b", old);
+        put("log/c", old);
+
+        sweep(admin, "logs", false);
+
+        assertThat(keys()).containsExactly("log/c");
+    }
+
+    @ParameterizedTest(name = "{0} expired keys -> DeleteObjects of {1}")
+    @CsvSource(delimiter = '|', value = {
+            "0|''",
+            "1|1",
+            "999|999",
+            "1000|1000",
+            "1001|1000 1",
+            "2500|1000 1000 500",
+    })
+    void sendsDeleteObjectsInBatchesOfAtMostOneThousand(int expired, String batches) {
+        for (int i = 0; i < expired; i++) {
+            put(String.format("logs/old/%05d", i), CUTOFF.minusSeconds(1 + i));
+        }
+        put("logs/young", NOW.minusSeconds(5));
+
+        SweepSummary summary = sweep(watched, "logs/", false);
+
+        List<Integer> expected = batches.isEmpty() ? List.of()
+                : Arrays.stream(batches.split(" ")).map(Integer::valueOf).toList();
+        assertThat(recorder.deleteBatchSizes()).isEqualTo(expected);
+        assertThat(summary.deleteRequests()).isEqualTo(expected.size());
+        assertThat(summary.deleted()).isEqualTo(expired);
+        assertThat(summary.scanned()).isEqualTo(expired + 1);
+        assertThat(keys()).containsExactly("logs/young");
+    }
+
+    @Test
+    void perKeyFailuresAreCountedReportedAndEveryOtherBatchStillRuns() {
+        for (int i = 0; i < 2500; i++) {
+            put(String.format("logs/%05d", i), CUTOFF.minusSeconds(10));
+        }
+        Set<String> refused = Set.of("logs/00007", "logs/01500", "logs/02499");
+
+        SweepFailedException failure = catchThrowableOfType(SweepFailedException.class,
+                () -> sweep(new FailingKeysS3Client(watched, refused, 0, 0), "logs/", false));
+
+        SweepSummary summary = failure.summary();
+        // The refused keys never reach the server: one in each of the three batches of 1000, 1000 and 500.
+        assertThat(recorder.deleteBatchSizes()).containsExactly(999, 999, 499);
+        assertThat(summary.deleteRequests()).isEqualTo(3);
+        assertThat(summary.expired()).isEqualTo(2500);
+        assertThat(summary.deleted()).isEqualTo(2497);
+        assertThat(summary.failed()).isEqualTo(3);
+        assertThat(summary.errors()).extracting(KeyError::key).containsExactlyElementsOf(new TreeSet<>(refused));
+        assertThat(summary.errors()).extracting(KeyError::code).containsOnly("AccessDenied");
+        assertThat(summary.bytesDeleted()).isEqualTo(2497L * "data of logs/00000".length());
+        assertThat(failure.getMessage()).startsWith("3 of 2500 expired objects under s3://" + bucket + "/logs/ could"
+                + " not be deleted.").contains("\"failed\":3");
+        assertThat(keys()).isEqualTo(refused);
+    }
+
+    @Test
+    void aDeleteRequestThatFailsWholeCountsItsKeysAndTheOthersStillRun() {
+        for (int i = 0; i < 2500; i++) {
+            put(String.format("logs/%05d", i), CUTOFF.minusSeconds(10));
+        }
+
+        SweepFailedException failure = catchThrowableOfType(SweepFailedException.class,
+                () -> sweep(new FailingKeysS3Client(watched, Set.of(), 2, 0), "logs/", false));
+
+        SweepSummary summary = failure.summary();
+        assertThat(summary.deleteRequests()).isEqualTo(3);
+        assertThat(summary.deleted()).isEqualTo(1500);
+        assertThat(summary.failed()).isEqualTo(1000);
+        assertThat(summary.errors()).hasSize(SweepSummary.MAX_ERRORS)
+                .extracting(KeyError::code).containsOnly("InternalError");
+        assertThat(keys()).hasSize(1000).allMatch(k -> k.compareTo("logs/01000") >= 0 && k.compareTo("logs/02000") < 0);
+    }
+
+    @Test
+    void listingFailureHalfwayDeletesWhatWasDecidedAndReportsIt() {
+        for (int i = 0; i < 2500; i++) {
+            put(String.format("logs/%05d", i), i % 2 == 0 ? CUTOFF.minusSeconds(10) : NOW);
+        }
+
+        SweepFailedException failure = catchThrowableOfType(SweepFailedException.class,
+                () -> sweep(new FailingKeysS3Client(watched, Set.of(), 0, 3), "logs/", false));
+
+        SweepSummary summary = failure.summary();
+        assertThat(failure.getMessage())
+                .startsWith("Listing s3://" + bucket + "/logs/ failed with ServiceUnavailable")
+                .contains("Deleted 1000 of the 1000 expired objects found before the failure");
+        assertThat(summary.listRequests()).isEqualTo(2);
+        assertThat(summary.scanned()).isEqualTo(2000);
+        assertThat(summary.deleted()).isEqualTo(1000);
+        assertThat(recorder.deleteBatchSizes()).containsExactly(1000);
+        assertThat(keys()).hasSize(1500).noneMatch(k -> k.compareTo("logs/02000") < 0 && Integer.parseInt(k.substring(5)) % 2 == 0);
+    }
+
+    @Test
+    void failedKeysReportAtMostOneHundredErrorsButCountThemAll() {
+        Set<String> refused = new TreeSet<>();
+        for (int i = 0; i < 150; i++) {
+            String key = String.format("logs/%03d", i);
+            put(key, CUTOFF.minusSeconds(10));
+            refused.add(key);
+        }
+
+        SweepFailedException failure = catchThrowableOfType(SweepFailedException.class,
+                () -> sweep(new FailingKeysS3Client(watched, refused, 0, 0), "logs/", false));
+
+        assertThat(failure.summary().failed()).isEqualTo(150);
+        assertThat(failure.summary().errors()).hasSize(100);
+        assertThat(failure.summary().deleted()).isZero();
+    }
+}
