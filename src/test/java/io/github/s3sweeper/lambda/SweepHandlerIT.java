@@ -1,0 +1,197 @@
+package io.github.s3sweeper.lambda;
+
+import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
+import com.amazonaws.services.lambda.runtime.logging.LogLevel;
+import com.amazonaws.services.lambda.runtime.tests.EventLoader;
+import io.github.s3sweeper.aws.S3ClientFactory;
+import io.github.s3sweeper.engine.SweepFailedException;
+import io.github.s3sweeper.report.SweepSummary;
+import io.github.s3sweeper.testing.EmbeddedS3;
+import io.github.s3sweeper.testing.S3TestClients;
+import io.github.s3sweeper.testing.TestContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+/**
+ * The handler as Lambda runs it: events from events/ through the runtime's deserialization, the production S3
+ * client built from AWS_ENDPOINT_URL_S3, a real S3 server behind it.
+ */
+class SweepHandlerIT {
+
+    private static final Instant NOW = Instant.parse("2026-11-26T03:00:00Z");
+    private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
+    private static final AtomicInteger BUCKETS = new AtomicInteger();
+
+    @TempDir
+    static Path storage;
+    private static EmbeddedS3 server;
+    private static S3Client admin;
+
+    private String bucket;
+
+    @BeforeAll
+    static void start() {
+        server = EmbeddedS3.filesystem(storage);
+        admin = S3TestClients.client(server.endpoint(), EmbeddedS3.ACCESS_KEY, EmbeddedS3.SECRET_KEY);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        admin.close();
+        server.close();
+    }
+
+    @BeforeEach
+    void fillBucket() {
+        bucket = "handler-" + BUCKETS.incrementAndGet();
+        admin.createBucket(b -> b.bucket(bucket));
+        for (int i = 0; i < 5; i++) {
+            server.putFile(bucket, "backups/old-" + i, "old", NOW.minus(Duration.ofDays(31)));
+            server.putFile(bucket, "backups/new-" + i, "new", NOW.minus(Duration.ofDays(29)));
+        }
+        server.putFile(bucket, "backups-archive/old", "keep", NOW.minus(Duration.ofDays(400)));
+    }
+
+    private Map<String, String> env() {
+        Map<String, String> env = new HashMap<>();
+        env.put("BUCKET_NAME", bucket);
+        env.put("PREFIX", "backups/");
+        env.put("RETENTION_DAYS", "30");
+        env.put("AWS_REGION", "us-east-1");
+        env.put("AWS_ENDPOINT_URL_S3", server.endpoint().toString());
+        return env;
+    }
+
+    private List<String> keys() {
+        return admin.listObjectsV2Paginator(b -> b.bucket(bucket)).contents().stream().map(S3Object::key).sorted().toList();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> load(String file) {
+        return EventLoader.loadEvent(file, Map.class);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"events/scheduled-event.json", "events/scheduler-input.json", "events/manual-invoke.json"})
+    void eachEventFileRunsTheSweepAndReturnsTheSummary(String file) {
+        SweepHandler handler = new SweepHandler(env(), CLOCK, S3ClientFactory::create);
+
+        SweepSummary summary = handler.handleRequest(load(file), new TestContext());
+
+        assertThat(summary.scanned()).isEqualTo(10);
+        assertThat(summary.expired()).isEqualTo(5);
+        assertThat(summary.deleted()).isEqualTo(5);
+        assertThat(summary.bytesDeleted()).isEqualTo(15);
+        assertThat(keys()).containsExactly("backups-archive/old", "backups/new-0", "backups/new-1", "backups/new-2",
+                "backups/new-3", "backups/new-4");
+    }
+
+    @Test
+    void scheduledEventFileIsWhatEventBridgeSends() {
+        ScheduledEvent event = EventLoader.loadScheduledEvent("events/scheduled-event.json");
+
+        assertThat(event.getSource()).isEqualTo("aws.events");
+        assertThat(event.getDetailType()).isEqualTo("Scheduled Event");
+        assertThat(event.getResources()).hasSize(1);
+    }
+
+    @Test
+    void schedulerInputFileIsWhatTheTemplateSends() throws Exception {
+        String template = Files.readString(Path.of("template.yaml"));
+        Matcher input = Pattern.compile("(?m)^\\s+Input: '(.*)'$").matcher(template);
+
+        assertThat(input.find()).as("template.yaml has a ScheduleV2 Input").isTrue();
+        assertThat(RuntimeJson.parse(input.group(1))).isEqualTo(load("events/scheduler-input.json"));
+    }
+
+    @Test
+    void envFileForSamLocalInvokeHoldsValidSettings() {
+        @SuppressWarnings("unchecked")
+        Map<String, Map<String, String>> file = EventLoader.loadEvent("events/env.json", Map.class);
+        Map<String, String> env = new HashMap<>(file.get("SweeperFunction"));
+        env.put("AWS_REGION", "us-east-1");
+
+        assertThat(io.github.s3sweeper.config.SettingsParser.parse(env).sweep().dryRun()).isTrue();
+    }
+
+    @Test
+    void logsTheAccountAndTheSummaryAsOneJsonLine() {
+        TestContext context = new TestContext();
+
+        SweepSummary summary = new SweepHandler(env(), CLOCK, S3ClientFactory::create).handleRequest(Map.of(), context);
+
+        assertThat(context.lines()).extracting(TestContext.Line::message)
+                .contains(summary.toJson(), summary.toAccount())
+                .anySatisfy(line -> assertThat(line).startsWith("{\"event\":\"start\",\"trigger\":\"manual\""));
+        assertThat(context.lines()).filteredOn(l -> l.message().startsWith("{\"event\":\"deleted\""))
+                .hasSize(5).allMatch(l -> l.level() == LogLevel.DEBUG);
+    }
+
+    @Test
+    void dryRunLogsEveryKeyItWouldDeleteAndDeletesNothing() {
+        Map<String, String> env = env();
+        env.put("DRY_RUN", "true");
+        TestContext context = new TestContext();
+
+        SweepSummary summary = new SweepHandler(env, CLOCK, S3ClientFactory::create).handleRequest(Map.of(), context);
+
+        assertThat(summary.dryRun()).isTrue();
+        assertThat(summary.expired()).isEqualTo(5);
+        assertThat(summary.deleted()).isZero();
+        assertThat(keys()).hasSize(11);
+        assertThat(context.lines()).filteredOn(l -> l.message().startsWith("{\"event\":\"wouldDelete\""))
+                .hasSize(5).allMatch(l -> l.level() == LogLevel.INFO);
+    }
+
+    @Test
+    void missingBucketFailsTheInvocationWithTheSummary() {
+        Map<String, String> env = env();
+        env.put("BUCKET_NAME", "no-such-bucket-here");
+        TestContext context = new TestContext();
+
+        SweepFailedException failure = catchThrowableOfType(SweepFailedException.class,
+                () -> new SweepHandler(env, CLOCK, S3ClientFactory::create).handleRequest(Map.of(), context));
+
+        assertThat(failure.getMessage()).contains("s3://no-such-bucket-here/backups/", "NoSuchBucket", "Summary: {");
+        assertThat(context.lines()).anyMatch(l -> l.level() == LogLevel.ERROR && l.message().startsWith("{\"bucket\""));
+        assertThat(keys()).hasSize(11);
+    }
+
+    @Test
+    void reusesOneClientAcrossInvocations() {
+        AtomicInteger built = new AtomicInteger();
+        ClientCache cache = new ClientCache(settings -> {
+            built.incrementAndGet();
+            return S3ClientFactory.create(settings);
+        });
+        SweepHandler handler = new SweepHandler(env(), CLOCK, cache::get);
+
+        handler.handleRequest(Map.of(), new TestContext());
+        handler.handleRequest(Map.of(), new TestContext());
+
+        assertThat(built).hasValue(1);
+    }
+}
