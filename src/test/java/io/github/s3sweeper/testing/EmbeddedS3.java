@@ -34,6 +34,8 @@ public final class EmbeddedS3 implements AutoCloseable {
                 .blobStore(store)
                 .endpoint(URI.create("http://127.0.0.1:0"))
                 .awsAuthentication(AuthenticationType.AWS_V4, ACCESS_KEY, SECRET_KEY)
+                // The default graceful stop waits two seconds for nothing.
+                .stopTimeout(0)
                 .build();
         try {
             proxy.start();
