@@ -17,6 +17,8 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,7 +55,9 @@ public final class Sweeper {
      */
     public SweepSummary run() {
         long startNanos = System.nanoTime();
-        ExpiryRule rule = ExpiryRule.olderThanDays(settings.prefix(), clock.instant(), settings.retentionDays());
+        // Milliseconds are finer than S3's whole-second LastModified already; nanoseconds would only clutter the report.
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        ExpiryRule rule = ExpiryRule.olderThanDays(settings.prefix(), now, settings.retentionDays());
         Tally tally = new Tally();
         Map<String, Long> batch = new LinkedHashMap<>();
         try {

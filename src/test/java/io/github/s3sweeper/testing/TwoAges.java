@@ -35,7 +35,7 @@ public final class TwoAges {
     /** Uploads the old round (key to body) and fixes the cutoff just after it. */
     public TwoAges old(Map<String, String> objects) {
         putAll(objects);
-        cutoff = Instant.now().plusMillis(1);
+        cutoff = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS).plusMillis(1);
         return this;
     }
 
