@@ -2,7 +2,6 @@ package io.github.s3sweeper;
 
 import io.github.s3sweeper.cli.Main;
 import io.github.s3sweeper.testing.EmbeddedS3;
-import io.github.s3sweeper.testing.S3TestClients;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -28,7 +27,7 @@ public final class TryIt {
         Path storage = Files.createTempDirectory("s3-sweeper-try-it");
         int exit;
         try (EmbeddedS3 server = EmbeddedS3.filesystem(storage);
-             S3Client admin = S3TestClients.client(server.endpoint(), EmbeddedS3.ACCESS_KEY, EmbeddedS3.SECRET_KEY)) {
+             S3Client admin = server.client()) {
             admin.createBucket(b -> b.bucket(BUCKET));
             Instant now = Instant.now();
             for (int days : new int[] {1, 7, 29, 31, 45, 90, 365}) {

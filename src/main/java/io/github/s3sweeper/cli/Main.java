@@ -87,7 +87,7 @@ public final class Main {
             built.add(client);
             return client;
         });
-        StderrContext context = new StderrContext(err, logLevel(env));
+        LocalContext context = LocalContext.stderr(err, logLevel(env));
         try {
             SweepSummary summary = handler.handleRequest(event, context);
             out.println(RuntimeSerialization.writeResponse(summary));

@@ -8,14 +8,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.S3Object;
 
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -47,7 +45,7 @@ class JarIT {
     static void start() {
         assertThat(JAR).as("the shaded jar is built in the package phase").exists();
         server = EmbeddedS3.filesystem(storage);
-        admin = S3TestClients.client(server.endpoint(), EmbeddedS3.ACCESS_KEY, EmbeddedS3.SECRET_KEY);
+        admin = server.client();
     }
 
     @AfterAll
@@ -94,7 +92,7 @@ class JarIT {
     }
 
     private List<String> keys() {
-        return admin.listObjectsV2Paginator(b -> b.bucket(bucket)).contents().stream().map(S3Object::key).sorted().toList();
+        return S3TestClients.keys(admin, bucket);
     }
 
     @Test

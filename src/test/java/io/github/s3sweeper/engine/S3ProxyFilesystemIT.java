@@ -15,8 +15,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import software.amazon.awssdk.services.s3.DelegatingS3Client;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.services.s3.model.DeleteObjectsRequest;
+import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
+import software.amazon.awssdk.services.s3.model.S3Error;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -28,7 +31,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -66,8 +68,8 @@ class S3ProxyFilesystemIT {
 
     @BeforeEach
     void createBucket() {
-        admin = S3TestClients.client(server.endpoint(), EmbeddedS3.ACCESS_KEY, EmbeddedS3.SECRET_KEY);
-        watched = S3TestClients.client(server.endpoint(), EmbeddedS3.ACCESS_KEY, EmbeddedS3.SECRET_KEY, recorder);
+        admin = server.client();
+        watched = server.client(recorder);
         bucket = "fs-" + BUCKETS.incrementAndGet();
         admin.createBucket(b -> b.bucket(bucket));
     }
@@ -83,8 +85,7 @@ class S3ProxyFilesystemIT {
     }
 
     private Set<String> keys() {
-        return admin.listObjectsV2Paginator(b -> b.bucket(bucket)).contents().stream()
-                .map(S3Object::key).collect(Collectors.toCollection(TreeSet::new));
+        return new TreeSet<>(S3TestClients.keys(admin, bucket));
     }
 
     private SweepSummary sweep(S3Client client, String prefix, boolean dryRun) {
@@ -249,5 +250,29 @@ class S3ProxyFilesystemIT {
         assertThat(failure.summary().failed()).isEqualTo(150);
         assertThat(failure.summary().errors()).hasSize(100);
         assertThat(failure.summary().deleted()).isZero();
+    }
+
+    @Test
+    void anErrorForAKeyThatWasNotSentStillCountsAsAFailure() {
+        for (int i = 0; i < 10; i++) {
+            put(String.format("logs/%02d", i), CUTOFF.minusSeconds(10));
+        }
+        // A server that echoes a key in another form (here URL-encoded) must not make a failure disappear.
+        S3Client rewriting = new DelegatingS3Client(watched) {
+            @Override
+            public DeleteObjectsResponse deleteObjects(DeleteObjectsRequest request) {
+                DeleteObjectsResponse real = super.deleteObjects(request);
+                return real.toBuilder().errors(S3Error.builder().key("logs%2F03").code("InternalError")
+                        .message("rewritten").build()).build();
+            }
+        };
+
+        SweepFailedException failure = catchThrowableOfType(SweepFailedException.class,
+                () -> sweep(rewriting, "logs/", false));
+
+        assertThat(failure.summary().expired()).isEqualTo(10);
+        assertThat(failure.summary().failed()).isEqualTo(1);
+        assertThat(failure.summary().deleted()).isEqualTo(9);
+        assertThat(failure.summary().errors()).extracting(KeyError::key).containsExactly("logs%2F03");
     }
 }

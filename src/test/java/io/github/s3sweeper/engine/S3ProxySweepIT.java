@@ -1,7 +1,6 @@
 package io.github.s3sweeper.engine;
 
 import io.github.s3sweeper.testing.EmbeddedS3;
-import io.github.s3sweeper.testing.S3TestClients;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
@@ -26,7 +25,7 @@ class S3ProxySweepIT extends SweepScenarios {
 
     @Override
     protected S3Client client(ExecutionInterceptor... interceptors) {
-        return S3TestClients.client(server.endpoint(), EmbeddedS3.ACCESS_KEY, EmbeddedS3.SECRET_KEY, interceptors);
+        return server.client(interceptors);
     }
 
     @Override

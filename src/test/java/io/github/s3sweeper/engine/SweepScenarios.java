@@ -5,13 +5,13 @@ import io.github.s3sweeper.config.SweepSettings;
 import io.github.s3sweeper.lambda.SweepHandler;
 import io.github.s3sweeper.report.SweepSummary;
 import io.github.s3sweeper.testing.RequestRecorder;
+import io.github.s3sweeper.testing.S3TestClients;
 import io.github.s3sweeper.testing.TwoAges;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.S3Object;
 
 import java.net.URI;
 import java.time.Clock;
@@ -24,7 +24,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -62,9 +61,7 @@ public abstract class SweepScenarios {
     }
 
     protected Set<String> keysInBucket() {
-        return admin.listObjectsV2Paginator(b -> b.bucket(bucket)).contents().stream()
-                .map(S3Object::key)
-                .collect(Collectors.toCollection(TreeSet::new));
+        return new TreeSet<>(S3TestClients.keys(admin, bucket));
     }
 
     protected SweepSummary sweep(String prefix, Clock clock, boolean dryRun, S3Client client, SweepListener listener) {

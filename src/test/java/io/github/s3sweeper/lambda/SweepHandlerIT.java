@@ -17,7 +17,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.S3Object;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,7 +54,7 @@ class SweepHandlerIT {
     @BeforeAll
     static void start() {
         server = EmbeddedS3.filesystem(storage);
-        admin = S3TestClients.client(server.endpoint(), EmbeddedS3.ACCESS_KEY, EmbeddedS3.SECRET_KEY);
+        admin = server.client();
     }
 
     @AfterAll
@@ -86,7 +85,7 @@ class SweepHandlerIT {
     }
 
     private List<String> keys() {
-        return admin.listObjectsV2Paginator(b -> b.bucket(bucket)).contents().stream().map(S3Object::key).sorted().toList();
+        return S3TestClients.keys(admin, bucket);
     }
 
     @SuppressWarnings("unchecked")

@@ -6,6 +6,9 @@ import org.gaul.s3proxy.blobstore.BlobStore;
 import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;
 import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
 
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.services.s3.S3Client;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -63,6 +66,11 @@ public final class EmbeddedS3 implements AutoCloseable {
 
     public URI endpoint() {
         return URI.create("http://127.0.0.1:" + proxy.getPort());
+    }
+
+    /** A client signed with this server's keys. */
+    public S3Client client(ExecutionInterceptor... interceptors) {
+        return S3TestClients.client(endpoint(), ACCESS_KEY, SECRET_KEY, interceptors);
     }
 
     /**

@@ -9,7 +9,10 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
+import software.amazon.awssdk.services.s3.model.S3Object;
+
 import java.net.URI;
+import java.util.List;
 
 /** Clients for test set-up and inspection, signed with the embedded server's keys. */
 public final class S3TestClients {
@@ -32,5 +35,13 @@ public final class S3TestClients {
                     }
                 })
                 .build();
+    }
+
+    /** Every key in the bucket, sorted. */
+    public static List<String> keys(S3Client s3, String bucket) {
+        return s3.listObjectsV2Paginator(b -> b.bucket(bucket)).contents().stream()
+                .map(S3Object::key)
+                .sorted()
+                .toList();
     }
 }

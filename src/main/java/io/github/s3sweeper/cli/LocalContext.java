@@ -10,14 +10,19 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
-/** A Lambda context for local runs: logs go to stderr, filtered by level as Lambda's ApplicationLogLevel does. */
-final class StderrContext implements Context {
+/** A Lambda context for runs outside Lambda: no time limit, and the logger it is given. */
+public class LocalContext implements Context {
 
     private final String requestId = UUID.randomUUID().toString();
     private final LambdaLogger logger;
 
-    StderrContext(PrintStream err, LogLevel threshold) {
-        this.logger = new LambdaLogger() {
+    public LocalContext(LambdaLogger logger) {
+        this.logger = logger;
+    }
+
+    /** Logs to {@code err}, filtered by level as Lambda's ApplicationLogLevel does. */
+    public static LocalContext stderr(PrintStream err, LogLevel threshold) {
+        return new LocalContext(new LambdaLogger() {
             @Override
             public void log(String message) {
                 err.println(message);
@@ -34,7 +39,7 @@ final class StderrContext implements Context {
                     err.println(level + " " + message);
                 }
             }
-        };
+        });
     }
 
     @Override
