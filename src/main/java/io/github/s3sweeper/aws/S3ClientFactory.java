@@ -23,10 +23,14 @@ public final class S3ClientFactory {
                 // Checksums only where S3 requires them (DeleteObjects): what every S3-compatible server accepts.
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
-        settings.endpoint().ifPresent(endpoint -> builder
-                .endpointOverride(endpoint)
-                // Other S3 servers (LocalStack, MinIO, test servers) do not serve virtual-hosted bucket names.
-                .forcePathStyle(true));
+        if (settings.endpoint().isPresent()) {
+            builder.endpointOverride(settings.endpoint().get())
+                    // Other S3 servers (LocalStack, MinIO, test servers) do not serve virtual-hosted bucket names.
+                    .forcePathStyle(true);
+        } else {
+            // Lambda's AWS_REGION is the function's Region; the bucket may live in another one.
+            builder.crossRegionAccessEnabled(true);
+        }
         return builder.build();
     }
 }

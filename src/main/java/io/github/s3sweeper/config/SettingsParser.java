@@ -41,7 +41,7 @@ public final class SettingsParser {
     private static final Pattern BUCKET_CHARS = Pattern.compile("[a-z0-9][a-z0-9.-]*[a-z0-9]");
     private static final Pattern IP_ADDRESS = Pattern.compile("\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
     private static final Pattern WHOLE_NUMBER = Pattern.compile("-?[0-9]+");
-    private static final Pattern REGION = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
+    private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-[0-9]{1,2}");
     private static final List<String> RESERVED_BUCKET_PREFIXES = List.of("xn--", "sthree-", "amzn-s3-demo-");
     private static final List<String> RESERVED_BUCKET_SUFFIXES =
             List.of("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3");
@@ -116,6 +116,10 @@ public final class SettingsParser {
             problem = "empty, which would sweep the whole bucket, and ALLOW_WHOLE_BUCKET is not true";
         } else if (!value.isEmpty() && value.isBlank()) {
             problem = "blank";
+        } else if (value.indexOf('\uFFFD') >= 0) {
+            // What a JVM without a UTF-8 locale makes of non-ASCII environment values: sweeping it would match nothing.
+            problem = "contains U+FFFD, the replacement character: the environment was probably read without a"
+                    + " UTF-8 locale (set LANG=C.UTF-8)";
         } else if (value.getBytes(StandardCharsets.UTF_8).length > MAX_KEY_BYTES) {
             problem = "longer than 1024 bytes";
         }
@@ -137,7 +141,7 @@ public final class SettingsParser {
             problem = "not a whole number";
         } else if (value.startsWith("-") || value.chars().allMatch(c -> c == '0')) {
             problem = "must be at least " + MIN_RETENTION_DAYS;
-        } else if (value.length() > 6 || Integer.parseInt(value) > MAX_RETENTION_DAYS) {
+        } else if (new java.math.BigInteger(value).compareTo(java.math.BigInteger.valueOf(MAX_RETENTION_DAYS)) > 0) {
             problem = "must be at most " + MAX_RETENTION_DAYS;
         } else {
             days = Integer.parseInt(value);

@@ -7,8 +7,10 @@ import io.github.s3sweeper.rules.ExpiryRule;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.Delete;
+import software.amazon.awssdk.services.s3.model.DeleteObjectRequest;
 import software.amazon.awssdk.services.s3.model.DeleteObjectsRequest;
 import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
+import software.amazon.awssdk.services.s3.model.EncodingType;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
@@ -19,6 +21,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +29,8 @@ import java.util.Objects;
 
 /**
  * Lists the prefix page by page, decides each object as its page arrives and deletes the expired ones in
- * DeleteObjects batches of at most {@value #MAX_BATCH} keys, sent as soon as they fill. Memory holds one page
+ * DeleteObjects batches of at most {@value #MAX_BATCH} keys, sent as soon as they fill (keys that XML cannot
+ * carry go one by one with DeleteObject). Memory holds one page
  * and one batch, whatever the size of the bucket.
  */
 public final class Sweeper {
@@ -69,17 +73,18 @@ public final class Sweeper {
                         continue;
                     }
                     long size = object.size() == null ? 0L : object.size();
+                    if (!settings.dryRun() && batch.putIfAbsent(object.key(), size) != null) {
+                        continue; // a key listed twice by a misbehaving server is one object, counted once
+                    }
                     tally.expired++;
                     listener.onExpired(object.key(), size, object.lastModified());
-                    if (!settings.dryRun()) {
-                        batch.put(object.key(), size);
-                        if (batch.size() == MAX_BATCH) {
-                            deleteBatch(batch, tally);
-                        }
+                    if (batch.size() == MAX_BATCH) {
+                        deleteBatch(batch, tally);
                     }
                 }
             }
         } catch (SdkException e) {
+            tally.listRequests++; // the request that failed
             // Keys already judged expired are still deleted, so the report covers everything decided so far.
             deleteBatch(batch, tally);
             SweepSummary summary = tally.summary(settings, rule.cutoff(), elapsedMs(startNanos));
@@ -100,18 +105,35 @@ public final class Sweeper {
     }
 
     private ListObjectsV2Request listRequest() {
-        ListObjectsV2Request.Builder request = ListObjectsV2Request.builder().bucket(settings.bucket());
+        // URL-encoded keys survive the XML response intact: raw, a carriage return would come back as a line feed
+        // and the wrong key would be sent for deletion. The SDK decodes them again.
+        ListObjectsV2Request.Builder request = ListObjectsV2Request.builder()
+                .bucket(settings.bucket())
+                .encodingType(EncodingType.URL);
         if (!settings.prefix().isEmpty()) {
             request.prefix(settings.prefix());
         }
         return request.build();
     }
 
-    /** Sends one DeleteObjects for the batch, reads its per-key errors, and empties the batch. */
+    /** Deletes the batch, reads every per-key error, and empties the batch. */
     private void deleteBatch(Map<String, Long> batch, Tally tally) {
         if (batch.isEmpty()) {
             return;
         }
+        // XML 1.0 cannot carry some control characters at all, so DeleteObjects cannot name such keys.
+        List<String> unsafe = batch.keySet().stream().filter(key -> !XmlText.isValid(key)).toList();
+        for (String key : unsafe) {
+            deleteOne(key, batch.remove(key), tally);
+        }
+        if (!batch.isEmpty()) {
+            deleteObjects(batch, tally);
+        }
+        batch.clear();
+    }
+
+    /** Sends one DeleteObjects (quiet mode) for the batch; S3 answers 200 and lists only the keys it failed. */
+    private void deleteObjects(Map<String, Long> batch, Tally tally) {
         List<ObjectIdentifier> keys = batch.keySet().stream()
                 .map(key -> ObjectIdentifier.builder().key(key).build())
                 .toList();
@@ -122,17 +144,25 @@ public final class Sweeper {
         tally.deleteRequests++;
         try {
             DeleteObjectsResponse response = s3.deleteObjects(request);
-            // Quiet mode: S3 answers 200 and lists only the keys it failed to delete.
-            int unmatched = 0;
+            List<S3Error> unmatched = new ArrayList<>();
             for (S3Error error : response.errors()) {
-                if (batch.remove(error.key()) == null) {
-                    // An error for a key we did not send (a server that rewrote it): still a failure, never hidden.
-                    unmatched++;
+                if (batch.remove(error.key()) != null) {
+                    fail(tally, new KeyError(error.key(), error.code(), error.message()));
+                } else {
+                    unmatched.add(error);
                 }
-                fail(tally, new KeyError(error.key(), error.code(), error.message()));
             }
-            tally.deleted += Math.max(0, batch.size() - unmatched);
+            if (!unmatched.isEmpty()) {
+                // Errors for keys we did not send (a server that rewrote them): no key of the batch can be confirmed
+                // deleted, so none is claimed; the strange errors are shown as they came.
+                unmatched.forEach(error -> tally.show(new KeyError(error.key(), error.code(), error.message())));
+                String reason = "S3 reported errors for " + unmatched.size() + " key(s) not in the request;"
+                        + " the deletion of this key cannot be confirmed";
+                batch.keySet().forEach(key -> fail(tally, new KeyError(key, "Unconfirmed", reason)));
+                return;
+            }
             for (Map.Entry<String, Long> deleted : batch.entrySet()) {
+                tally.deleted++;
                 tally.bytesDeleted += deleted.getValue();
                 listener.onDeleted(deleted.getKey());
             }
@@ -142,7 +172,18 @@ public final class Sweeper {
                 fail(tally, new KeyError(key, code, e.getMessage()));
             }
         }
-        batch.clear();
+    }
+
+    private void deleteOne(String key, long size, Tally tally) {
+        tally.deleteRequests++;
+        try {
+            s3.deleteObject(DeleteObjectRequest.builder().bucket(settings.bucket()).key(key).build());
+            tally.deleted++;
+            tally.bytesDeleted += size;
+            listener.onDeleted(key);
+        } catch (SdkException e) {
+            fail(tally, new KeyError(key, errorCode(e), e.getMessage()));
+        }
     }
 
     private void fail(Tally tally, KeyError error) {

@@ -22,6 +22,11 @@ final class Tally {
 
     void fail(KeyError error) {
         failed++;
+        show(error);
+    }
+
+    /** Lists an error in the report without counting a failed object. */
+    void show(KeyError error) {
         if (errors.size() < SweepSummary.MAX_ERRORS) {
             errors.add(error);
         }

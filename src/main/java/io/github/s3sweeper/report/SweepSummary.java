@@ -12,11 +12,11 @@ import java.util.Map;
  * @param scanned        objects listed under the prefix
  * @param expired        objects older than the cutoff
  * @param deleted        objects S3 confirmed deleted
- * @param failed         expired objects that were not deleted (per-key errors, failed requests, listing aborted)
+ * @param failed         expired objects that were not deleted, or whose deletion S3 did not confirm
  * @param bytesDeleted   total size of the deleted objects
- * @param errors         the first {@value #MAX_ERRORS} failures, in the order they happened
- * @param listRequests   ListObjectsV2 pages received
- * @param deleteRequests DeleteObjects requests sent
+ * @param errors         the first {@value #MAX_ERRORS} errors S3 reported, in the order they happened
+ * @param listRequests   ListObjectsV2 requests made, a failed one included
+ * @param deleteRequests DeleteObjects requests sent (and DeleteObject, for keys XML cannot carry)
  */
 public record SweepSummary(
         String bucket,
@@ -82,7 +82,7 @@ public record SweepSummary(
                 "s3-sweeper run" + mode,
                 String.format("Bucket:                %s", bucket),
                 String.format("Prefix:                %s", prefix.isEmpty() ? "(whole bucket)" : prefix),
-                String.format("Threshold:             %d days (deleting objects last modified before %s)",
+                String.format("Threshold:             %d days (objects last modified before %s are expired)",
                         retentionDays, cutoff),
                 String.format("Objects scanned:       %d", scanned),
                 String.format("Objects to delete:     %d", expired),

@@ -90,6 +90,11 @@ class SettingsParserTest {
     }
 
     @Test
+    void readsLeadingZerosAsTheNumberTheyWrite() {
+        assertThat(SettingsParser.parse(with("RETENTION_DAYS", "0000030")).sweep().retentionDays()).isEqualTo(30);
+    }
+
+    @Test
     void rejectsMissingRetentionDays() {
         assertThat(problemFor(with("RETENTION_DAYS", null)))
                 .isEqualTo("RETENTION_DAYS (not set): required; " + DAYS_ALLOWED);
@@ -163,6 +168,11 @@ class SettingsParserTest {
     }
 
     @Test
+    void rejectsPrefixMangledByANonUtf8Locale() {
+        assertThat(problemFor(with("PREFIX", "\uFFFD\uFFFD/"))).contains("contains U+FFFD, the replacement character");
+    }
+
+    @Test
     void keepsPrefixExactlyAsGiven() {
         assertThat(SettingsParser.parse(with("PREFIX", "logs")).sweep().prefix()).isEqualTo("logs");
         assertThat(SettingsParser.parse(with("PREFIX", "/a b+c")).sweep().prefix()).isEqualTo("/a b+c");
@@ -188,9 +198,16 @@ class SettingsParserTest {
                 + " set it yourself when running locally); allowed: an AWS Region name such as us-east-1");
     }
 
-    @Test
-    void rejectsMalformedRegion() {
-        assertThat(problemFor(with("AWS_REGION", "EU West"))).startsWith("AWS_REGION=\"EU West\": not a Region name");
+    @ParameterizedTest
+    @ValueSource(strings = {"EU West", "us", "a", "us-east", "useast1"})
+    void rejectsMalformedRegion(String region) {
+        assertThat(problemFor(with("AWS_REGION", region))).startsWith("AWS_REGION=\"" + region + "\": not a Region name");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"us-east-1", "eu-central-2", "us-gov-west-1", "cn-northwest-1", "ap-southeast-5"})
+    void acceptsRegionNames(String region) {
+        assertThat(SettingsParser.parse(with("AWS_REGION", region)).s3().region()).isEqualTo(region);
     }
 
     @Test

@@ -19,7 +19,11 @@ import software.amazon.awssdk.services.s3.DelegatingS3Client;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.DeleteObjectsRequest;
 import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.S3Error;
+import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.services.s3.paginators.ListObjectsV2Iterable;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -228,7 +232,7 @@ class S3ProxyFilesystemIT {
         assertThat(failure.getMessage())
                 .startsWith("Listing s3://" + bucket + "/logs/ failed with ServiceUnavailable")
                 .contains("Deleted 1000 of the 1000 expired objects found before the failure");
-        assertThat(summary.listRequests()).isEqualTo(2);
+        assertThat(summary.listRequests()).as("two pages and the request that failed").isEqualTo(3);
         assertThat(summary.scanned()).isEqualTo(2000);
         assertThat(summary.deleted()).isEqualTo(1000);
         assertThat(recorder.deleteBatchSizes()).containsExactly(1000);
@@ -253,7 +257,7 @@ class S3ProxyFilesystemIT {
     }
 
     @Test
-    void anErrorForAKeyThatWasNotSentStillCountsAsAFailure() {
+    void anErrorForAKeyThatWasNotSentLeavesTheWholeBatchUnconfirmed() {
         for (int i = 0; i < 10; i++) {
             put(String.format("logs/%02d", i), CUTOFF.minusSeconds(10));
         }
@@ -270,9 +274,41 @@ class S3ProxyFilesystemIT {
         SweepFailedException failure = catchThrowableOfType(SweepFailedException.class,
                 () -> sweep(rewriting, "logs/", false));
 
-        assertThat(failure.summary().expired()).isEqualTo(10);
-        assertThat(failure.summary().failed()).isEqualTo(1);
-        assertThat(failure.summary().deleted()).isEqualTo(9);
-        assertThat(failure.summary().errors()).extracting(KeyError::key).containsExactly("logs%2F03");
+        SweepSummary summary = failure.summary();
+        assertThat(summary.expired()).isEqualTo(10);
+        assertThat(summary.deleted()).isZero();
+        assertThat(summary.failed()).isEqualTo(10);
+        assertThat(summary.bytesDeleted()).isZero();
+        assertThat(summary.errors()).hasSize(11).first().extracting(KeyError::key).isEqualTo("logs%2F03");
+        assertThat(summary.errors().subList(1, 11)).extracting(KeyError::code).containsOnly("Unconfirmed");
+    }
+
+    @Test
+    void keysAServerListsOutsideThePrefixOrTwiceAreNeitherDeletedNorCountedTwice() {
+        put("logs/a", CUTOFF.minusSeconds(10));
+        put("logs-old/x", CUTOFF.minusSeconds(10));
+        // A misbehaving server: page one also carries a key outside the prefix and the same key twice.
+        S3Client misbehaving = new DelegatingS3Client(watched) {
+            @Override
+            public ListObjectsV2Iterable listObjectsV2Paginator(ListObjectsV2Request request) {
+                return new ListObjectsV2Iterable(this, request);
+            }
+
+            @Override
+            public ListObjectsV2Response listObjectsV2(ListObjectsV2Request request) {
+                ListObjectsV2Response real = super.listObjectsV2(request);
+                List<S3Object> contents = new java.util.ArrayList<>(real.contents());
+                contents.add(S3Object.builder().key("logs-old/x").lastModified(CUTOFF.minusSeconds(10)).size(1L).build());
+                contents.add(contents.get(0));
+                return real.toBuilder().contents(contents).build();
+            }
+        };
+
+        SweepSummary summary = sweep(misbehaving, "logs/", false);
+
+        assertThat(keys()).containsExactly("logs-old/x");
+        assertThat(summary.expired()).isEqualTo(1);
+        assertThat(summary.deleted()).isEqualTo(1);
+        assertThat(recorder.deleteBatchSizes()).containsExactly(1);
     }
 }

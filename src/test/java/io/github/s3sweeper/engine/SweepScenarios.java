@@ -113,7 +113,7 @@ public abstract class SweepScenarios {
     @Test
     void deletesKeysThatNeedCareExactly() {
         List<String> awkward = List.of("with space.txt", "plus+sign", "percent%20literal", "100%", "equals=sign&amp",
-                "données/été ☃.txt", "folder/", "tilde~and'quote", "k".repeat(1024 - "logs/".length()));
+                "données/été ☃.txt", "folder/", "tilde~and'quote", "carriage\rreturn", "k".repeat(1024 - "logs/".length()));
         Map<String, String> old = new LinkedHashMap<>();
         Map<String, String> young = new LinkedHashMap<>();
         for (String key : awkward) {
@@ -128,6 +128,23 @@ public abstract class SweepScenarios {
         assertThat(keysInBucket()).isEqualTo(new TreeSet<>(young.keySet()));
         assertThat(summary.deleted()).isEqualTo(awkward.size());
         assertThat(summary.failed()).isZero();
+    }
+
+    @Test
+    void deletesKeysThatXmlCannotCarryOneByOne() {
+        Map<String, String> old = Map.of("logs/control\u0001char", "x", "logs/plain", "y");
+        TwoAges ages = new TwoAges(admin, bucket).old(old).young(Map.of("logs/young\u0001key", "z"));
+        RequestRecorder recorder = new RequestRecorder();
+
+        SweepSummary summary;
+        try (S3Client client = client(recorder)) {
+            summary = sweep("logs/", ages.clockFor(DAYS), false, client, SweepListener.NONE);
+        }
+
+        assertThat(keysInBucket()).containsExactly("logs/young\u0001key");
+        assertThat(summary.deleted()).isEqualTo(2);
+        assertThat(recorder.operations()).containsSubsequence("DeleteObject", "DeleteObjects");
+        assertThat(recorder.deleteBatchSizes()).containsExactly(1);
     }
 
     @Test

@@ -9,6 +9,7 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
+import software.amazon.awssdk.services.s3.model.EncodingType;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 import java.net.URI;
@@ -39,7 +40,7 @@ public final class S3TestClients {
 
     /** Every key in the bucket, sorted. */
     public static List<String> keys(S3Client s3, String bucket) {
-        return s3.listObjectsV2Paginator(b -> b.bucket(bucket)).contents().stream()
+        return s3.listObjectsV2Paginator(b -> b.bucket(bucket).encodingType(EncodingType.URL)).contents().stream()
                 .map(S3Object::key)
                 .sorted()
                 .toList();
