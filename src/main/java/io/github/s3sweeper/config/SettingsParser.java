@@ -1,32 +1,51 @@
 package io.github.s3sweeper.config;
 
+import io.github.s3sweeper.rules.Glob;
+import io.github.s3sweeper.rules.Selection;
+
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.regex.Pattern;
 
 /**
  * Reads the settings from an environment map (the real one in Lambda, any map in tests) and validates all of
- * them before anything touches S3. Every problem is collected so that one failed run names them all.
+ * them before anything touches S3. Every problem is collected so that one failed run names them all. Optional
+ * settings set to the empty string count as not set (the template passes every parameter, empty or not).
  */
 public final class SettingsParser {
 
     public static final String BUCKET_NAME = "BUCKET_NAME";
     public static final String PREFIX = "PREFIX";
     public static final String RETENTION_DAYS = "RETENTION_DAYS";
+    public static final String OLDER_THAN = "OLDER_THAN";
     public static final String DRY_RUN = "DRY_RUN";
     public static final String ALLOW_WHOLE_BUCKET = "ALLOW_WHOLE_BUCKET";
+    public static final String KEEP_LATEST = "KEEP_LATEST";
+    public static final String MAX_DELETES = "MAX_DELETES";
+    public static final String INCLUDE = "INCLUDE";
+    public static final String EXCLUDE = "EXCLUDE";
+    public static final String MIN_SIZE = "MIN_SIZE";
+    public static final String MAX_SIZE = "MAX_SIZE";
+    public static final String NONCURRENT_DAYS = "NONCURRENT_DAYS";
+    public static final String KEEP_NONCURRENT = "KEEP_NONCURRENT";
+    public static final String BYPASS_GOVERNANCE = "BYPASS_GOVERNANCE";
     public static final String AWS_REGION = "AWS_REGION";
     public static final String AWS_ENDPOINT_URL_S3 = "AWS_ENDPOINT_URL_S3";
     public static final String AWS_ENDPOINT_URL = "AWS_ENDPOINT_URL";
 
     public static final int MIN_RETENTION_DAYS = 1;
     public static final int MAX_RETENTION_DAYS = 36_500;
+    static final int MAX_KEEP_LATEST = 100_000;
+    static final int MAX_MAX_DELETES = 1_000_000_000;
+    static final int MAX_KEEP_NONCURRENT = 100;
     static final int MAX_KEY_BYTES = 1024;
 
     static final String BUCKET_ALLOWED = "a valid S3 bucket name: 3 to 63 characters of lowercase letters, digits,"
@@ -34,13 +53,18 @@ public final class SettingsParser {
     static final String PREFIX_ALLOWED = "a key prefix of at most 1024 bytes, such as logs/ (the empty prefix,"
             + " meaning the whole bucket, only with ALLOW_WHOLE_BUCKET=true)";
     static final String DAYS_ALLOWED = "a whole number of days from 1 to 36500";
-    static final String BOOLEAN_ALLOWED = "true or false";
+    static final String AGE_ALLOWED = "exactly one of RETENTION_DAYS (" + DAYS_ALLOWED + ") or OLDER_THAN ("
+            + ValueReader.DURATION_ALLOWED + ")";
+    static final String KEEP_LATEST_ALLOWED = "a whole number from 0 to 100000";
+    static final String MAX_DELETES_ALLOWED = "a whole number from 1 to 1000000000, or empty for no cap";
+    static final String NONCURRENT_DAYS_ALLOWED = "a whole number of days from 1 to 36500, or empty to leave"
+            + " noncurrent versions alone";
+    static final String KEEP_NONCURRENT_ALLOWED = "a whole number from 0 to 100";
     static final String REGION_ALLOWED = "an AWS Region name such as us-east-1";
     static final String ENDPOINT_ALLOWED = "an absolute http:// or https:// URL such as http://localhost:4566";
 
     private static final Pattern BUCKET_CHARS = Pattern.compile("[a-z0-9][a-z0-9.-]*[a-z0-9]");
     private static final Pattern IP_ADDRESS = Pattern.compile("\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
-    private static final Pattern WHOLE_NUMBER = Pattern.compile("-?[0-9]+");
     private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-[0-9]{1,2}");
     private static final List<String> RESERVED_BUCKET_PREFIXES = List.of("xn--", "sthree-", "amzn-s3-demo-");
     private static final List<String> RESERVED_BUCKET_SUFFIXES =
@@ -52,17 +76,83 @@ public final class SettingsParser {
     /** Parses every setting or throws one {@link InvalidSettingsException} naming all the bad ones. */
     public static Settings parse(Map<String, String> env) {
         List<String> problems = new ArrayList<>();
+        ValueReader read = new ValueReader(problems);
         String bucket = bucket(env, problems);
-        boolean allowWholeBucket = bool(env, ALLOW_WHOLE_BUCKET, false, problems);
-        String prefix = prefix(env, allowWholeBucket, problems);
-        int retentionDays = retentionDays(env, problems);
-        boolean dryRun = bool(env, DRY_RUN, false, problems);
+        // An empty DRY_RUN or ALLOW_WHOLE_BUCKET is refused rather than read as the default: intent is unclear.
+        Boolean allowWholeBucket = env.get(ALLOW_WHOLE_BUCKET) != null
+                ? read.bool(ALLOW_WHOLE_BUCKET, env.get(ALLOW_WHOLE_BUCKET)) : Boolean.FALSE;
+        String prefix = prefix(env, Boolean.TRUE.equals(allowWholeBucket), problems);
+        Age age = age(env, read, problems);
+        Boolean dryRun = env.get(DRY_RUN) != null ? read.bool(DRY_RUN, env.get(DRY_RUN)) : Boolean.FALSE;
+        Integer keepLatest = set(env, KEEP_LATEST)
+                ? read.wholeNumber(KEEP_LATEST, env.get(KEEP_LATEST), 0, MAX_KEEP_LATEST, KEEP_LATEST_ALLOWED) : 0;
+        Integer maxDeletes = set(env, MAX_DELETES)
+                ? read.wholeNumber(MAX_DELETES, env.get(MAX_DELETES), 1, MAX_MAX_DELETES, MAX_DELETES_ALLOWED) : null;
+        List<Glob> include = set(env, INCLUDE) ? read.globs(INCLUDE, env.get(INCLUDE)) : List.of();
+        List<Glob> exclude = set(env, EXCLUDE) ? read.globs(EXCLUDE, env.get(EXCLUDE)) : List.of();
+        Long minSize = set(env, MIN_SIZE) ? read.size(MIN_SIZE, env.get(MIN_SIZE)) : Long.valueOf(0);
+        Long maxSize = set(env, MAX_SIZE) ? read.size(MAX_SIZE, env.get(MAX_SIZE)) : Long.valueOf(Selection.NO_MAX_SIZE);
+        if (minSize != null && maxSize != null && minSize > maxSize) {
+            read.problem(MIN_SIZE, ValueReader.shown(env.get(MIN_SIZE)), "larger than MAX_SIZE=\"" + env.get(MAX_SIZE)
+                    + "\"", "a MIN_SIZE no larger than MAX_SIZE");
+        }
+        Integer noncurrentDays = set(env, NONCURRENT_DAYS) ? read.wholeNumber(NONCURRENT_DAYS,
+                env.get(NONCURRENT_DAYS), 1, MAX_RETENTION_DAYS, NONCURRENT_DAYS_ALLOWED) : null;
+        Integer keepNoncurrent = set(env, KEEP_NONCURRENT) ? read.wholeNumber(KEEP_NONCURRENT,
+                env.get(KEEP_NONCURRENT), 0, MAX_KEEP_NONCURRENT, KEEP_NONCURRENT_ALLOWED) : 0;
+        if (keepNoncurrent != null && keepNoncurrent > 0 && !set(env, NONCURRENT_DAYS)) {
+            read.problem(KEEP_NONCURRENT, ValueReader.shown(env.get(KEEP_NONCURRENT)),
+                    "applies only to noncurrent versions, and NONCURRENT_DAYS is not set",
+                    "0 or empty, or set NONCURRENT_DAYS too");
+        }
+        Boolean bypassGovernance = set(env, BYPASS_GOVERNANCE)
+                ? read.bool(BYPASS_GOVERNANCE, env.get(BYPASS_GOVERNANCE)) : Boolean.FALSE;
         String region = region(env, problems);
         Optional<URI> endpoint = endpoint(env, problems);
         if (!problems.isEmpty()) {
             throw new InvalidSettingsException(problems);
         }
-        return new Settings(new SweepSettings(bucket, prefix, retentionDays, dryRun), new S3Settings(region, endpoint));
+        SweepSettings sweep = SweepSettings.builder(bucket, prefix, age)
+                .dryRun(dryRun)
+                .keepLatest(keepLatest)
+                .maxDeletes(maxDeletes == null ? OptionalLong.empty() : OptionalLong.of(maxDeletes))
+                .include(include)
+                .exclude(exclude)
+                .minSize(minSize)
+                .maxSize(maxSize)
+                .noncurrentDays(noncurrentDays == null ? OptionalInt.empty() : OptionalInt.of(noncurrentDays))
+                .keepNoncurrent(keepNoncurrent)
+                .bypassGovernance(bypassGovernance)
+                .build();
+        return new Settings(sweep, new S3Settings(region, endpoint));
+    }
+
+    /** Set to something other than the empty string. */
+    private static boolean set(Map<String, String> env, String name) {
+        String value = env.get(name);
+        return value != null && !value.isEmpty();
+    }
+
+    private static Age age(Map<String, String> env, ValueReader read, List<String> problems) {
+        boolean days = set(env, RETENTION_DAYS);
+        boolean olderThan = set(env, OLDER_THAN);
+        if (days && olderThan) {
+            problems.add(RETENTION_DAYS + ValueReader.shown(env.get(RETENTION_DAYS)) + " and " + OLDER_THAN
+                    + ValueReader.shown(env.get(OLDER_THAN)) + ": both are set; allowed: " + AGE_ALLOWED);
+            return null;
+        }
+        if (!days && !olderThan) {
+            problems.add(RETENTION_DAYS + ValueReader.shown(env.get(RETENTION_DAYS)) + " and " + OLDER_THAN
+                    + ValueReader.shown(env.get(OLDER_THAN)) + ": neither is set; allowed: " + AGE_ALLOWED);
+            return null;
+        }
+        if (days) {
+            Integer value = read.wholeNumber(RETENTION_DAYS, env.get(RETENTION_DAYS), MIN_RETENTION_DAYS,
+                    MAX_RETENTION_DAYS, DAYS_ALLOWED);
+            return value == null ? null : Age.ofDays(value);
+        }
+        Duration value = read.duration(OLDER_THAN, env.get(OLDER_THAN));
+        return value == null ? null : Age.of(value);
     }
 
     private static String bucket(Map<String, String> env, List<String> problems) {
@@ -109,64 +199,28 @@ public final class SettingsParser {
 
     private static String prefix(Map<String, String> env, boolean allowWholeBucket, List<String> problems) {
         String value = env.get(PREFIX);
-        String problem = null;
-        if (value == null) {
-            problem = "required";
-        } else if (value.isEmpty() && !allowWholeBucket) {
-            problem = "empty, which would sweep the whole bucket, and ALLOW_WHOLE_BUCKET is not true";
-        } else if (!value.isEmpty() && value.isBlank()) {
-            problem = "blank";
-        } else if (value.indexOf('\uFFFD') >= 0) {
-            // What a JVM without a UTF-8 locale makes of non-ASCII environment values: sweeping it would match nothing.
-            problem = "contains U+FFFD, the replacement character: the environment was probably read without a"
-                    + " UTF-8 locale (set LANG=C.UTF-8)";
-        } else if (value.getBytes(StandardCharsets.UTF_8).length > MAX_KEY_BYTES) {
-            problem = "longer than 1024 bytes";
-        }
+        String problem = prefixProblem(value, allowWholeBucket);
         if (problem != null) {
             problems.add(describe(PREFIX, value, problem, PREFIX_ALLOWED));
         }
         return value;
     }
 
-    private static int retentionDays(Map<String, String> env, List<String> problems) {
-        String value = env.get(RETENTION_DAYS);
-        String problem = null;
-        int days = 0;
+    static String prefixProblem(String value, boolean allowWholeBucket) {
         if (value == null) {
-            problem = "required";
-        } else if (value.isBlank()) {
-            problem = value.isEmpty() ? "empty" : "blank";
-        } else if (!WHOLE_NUMBER.matcher(value).matches()) {
-            problem = "not a whole number";
-        } else if (value.startsWith("-") || value.chars().allMatch(c -> c == '0')) {
-            problem = "must be at least " + MIN_RETENTION_DAYS;
-        } else if (new java.math.BigInteger(value).compareTo(java.math.BigInteger.valueOf(MAX_RETENTION_DAYS)) > 0) {
-            problem = "must be at most " + MAX_RETENTION_DAYS;
-        } else {
-            days = Integer.parseInt(value);
+            return "required";
+        } else if (value.isEmpty() && !allowWholeBucket) {
+            return "empty, which would sweep the whole bucket, and ALLOW_WHOLE_BUCKET is not true";
+        } else if (!value.isEmpty() && value.isBlank()) {
+            return "blank";
+        } else if (value.indexOf('\uFFFD') >= 0) {
+            // What a JVM without a UTF-8 locale makes of non-ASCII environment values: sweeping it would match nothing.
+            return "contains U+FFFD, the replacement character: the environment was probably read without a"
+                    + " UTF-8 locale (set LANG=C.UTF-8)";
+        } else if (value.getBytes(StandardCharsets.UTF_8).length > MAX_KEY_BYTES) {
+            return "longer than 1024 bytes";
         }
-        if (problem != null) {
-            problems.add(describe(RETENTION_DAYS, value, problem, DAYS_ALLOWED));
-        }
-        return days;
-    }
-
-    private static boolean bool(Map<String, String> env, String name, boolean defaultValue, List<String> problems) {
-        String value = env.get(name);
-        if (value == null) {
-            return defaultValue;
-        }
-        switch (value.toLowerCase(Locale.ROOT)) {
-            case "true":
-                return true;
-            case "false":
-                return false;
-            default:
-                String problem = value.isBlank() ? (value.isEmpty() ? "empty" : "blank") : "not a boolean";
-                problems.add(describe(name, value, problem, BOOLEAN_ALLOWED));
-                return defaultValue;
-        }
+        return null;
     }
 
     private static String region(Map<String, String> env, List<String> problems) {
@@ -206,7 +260,6 @@ public final class SettingsParser {
     }
 
     static String describe(String name, String value, String problem, String allowed) {
-        String shown = value == null ? " (not set)" : "=\"" + value + "\"";
-        return name + shown + ": " + problem + "; allowed: " + allowed;
+        return name + ValueReader.shown(value) + ": " + problem + "; allowed: " + allowed;
     }
 }

@@ -1,16 +1,161 @@
 package io.github.s3sweeper.config;
 
-import java.util.Objects;
+import io.github.s3sweeper.rules.Glob;
+import io.github.s3sweeper.rules.Selection;
 
-/** What one run sweeps: validated, immutable. */
-public record SweepSettings(String bucket, String prefix, int retentionDays, boolean dryRun) {
+import java.util.List;
+import java.util.Objects;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+
+/**
+ * What one run sweeps and how: validated, immutable.
+ *
+ * @param age              objects last modified more than this long ago are expired
+ * @param keepLatest       the newest selected objects that stay even when expired
+ * @param maxDeletes       at most this many objects are deleted (sent for deletion) in one run
+ * @param noncurrentDays   when present, noncurrent versions noncurrent for longer are deleted too (versioned buckets)
+ * @param keepNoncurrent   the newest noncurrent versions of each key that stay
+ * @param bypassGovernance send the Object Lock governance-mode bypass with version deletions
+ */
+public record SweepSettings(
+        String bucket,
+        String prefix,
+        Age age,
+        boolean dryRun,
+        int keepLatest,
+        OptionalLong maxDeletes,
+        List<Glob> include,
+        List<Glob> exclude,
+        long minSize,
+        long maxSize,
+        OptionalInt noncurrentDays,
+        int keepNoncurrent,
+        boolean bypassGovernance) {
 
     public SweepSettings {
         Objects.requireNonNull(bucket, "bucket");
         Objects.requireNonNull(prefix, "prefix");
+        Objects.requireNonNull(age, "age");
+        Objects.requireNonNull(maxDeletes, "maxDeletes");
+        Objects.requireNonNull(noncurrentDays, "noncurrentDays");
+        include = List.copyOf(include);
+        exclude = List.copyOf(exclude);
+    }
+
+    /** Everything under the prefix older than {@code retentionDays}, nothing else set: the v1 behaviour. */
+    public static SweepSettings of(String bucket, String prefix, int retentionDays, boolean dryRun) {
+        return builder(bucket, prefix, Age.ofDays(retentionDays)).dryRun(dryRun).build();
+    }
+
+    public static Builder builder(String bucket, String prefix, Age age) {
+        return new Builder(bucket, prefix, age);
+    }
+
+    public Builder toBuilder() {
+        return new Builder(bucket, prefix, age).dryRun(dryRun).keepLatest(keepLatest).maxDeletes(maxDeletes)
+                .include(include).exclude(exclude).minSize(minSize).maxSize(maxSize)
+                .noncurrentDays(noncurrentDays).keepNoncurrent(keepNoncurrent).bypassGovernance(bypassGovernance);
     }
 
     public SweepSettings withDryRun(boolean value) {
-        return new SweepSettings(bucket, prefix, retentionDays, value);
+        return toBuilder().dryRun(value).build();
+    }
+
+    public Selection selection() {
+        return new Selection(prefix, include, exclude, minSize, maxSize);
+    }
+
+    /** Versioned-bucket mode: list versions, and delete noncurrent versions and expired delete markers too. */
+    public boolean sweepsVersions() {
+        return noncurrentDays.isPresent();
+    }
+
+    /** Fills the optional parts; {@link #build()} validates through the record's constructor. */
+    public static final class Builder {
+        private String bucket;
+        private String prefix;
+        private Age age;
+        private boolean dryRun;
+        private int keepLatest;
+        private OptionalLong maxDeletes = OptionalLong.empty();
+        private List<Glob> include = List.of();
+        private List<Glob> exclude = List.of();
+        private long minSize;
+        private long maxSize = Selection.NO_MAX_SIZE;
+        private OptionalInt noncurrentDays = OptionalInt.empty();
+        private int keepNoncurrent;
+        private boolean bypassGovernance;
+
+        private Builder(String bucket, String prefix, Age age) {
+            this.bucket = bucket;
+            this.prefix = prefix;
+            this.age = age;
+        }
+
+        public Builder prefix(String value) {
+            prefix = value;
+            return this;
+        }
+
+        public Builder age(Age value) {
+            age = value;
+            return this;
+        }
+
+        public Builder dryRun(boolean value) {
+            dryRun = value;
+            return this;
+        }
+
+        public Builder keepLatest(int value) {
+            keepLatest = value;
+            return this;
+        }
+
+        public Builder maxDeletes(OptionalLong value) {
+            maxDeletes = value;
+            return this;
+        }
+
+        public Builder include(List<Glob> value) {
+            include = value;
+            return this;
+        }
+
+        public Builder exclude(List<Glob> value) {
+            exclude = value;
+            return this;
+        }
+
+        public Builder minSize(long value) {
+            minSize = value;
+            return this;
+        }
+
+        public Builder maxSize(long value) {
+            maxSize = value;
+            return this;
+        }
+
+        public Builder noncurrentDays(OptionalInt value) {
+            noncurrentDays = value;
+            return this;
+        }
+
+        public Builder keepNoncurrent(int value) {
+            keepNoncurrent = value;
+            return this;
+        }
+
+        public Builder bypassGovernance(boolean value) {
+            bypassGovernance = value;
+            return this;
+        }
+
+        public SweepSettings build() {
+            return new SweepSettings(bucket, prefix, age, dryRun, keepLatest, maxDeletes, include, exclude, minSize,
+                    maxSize, noncurrentDays, keepNoncurrent, bypassGovernance);
+        }
     }
 }

@@ -2,23 +2,25 @@ package io.github.s3sweeper.engine;
 
 import io.github.s3sweeper.report.KeyError;
 
-import java.time.Instant;
-
-/** Hears about each object as the engine decides and deletes, so adapters can log it without the engine knowing how. */
+/** Hears about each entry as the engine decides and deletes, so adapters can log it without the engine knowing how. */
 public interface SweepListener {
 
     SweepListener NONE = new SweepListener() {
     };
 
-    /** An object under the prefix is older than the cutoff (on a dry run: it would be deleted). */
-    default void onExpired(String key, long size, Instant lastModified) {
+    /** The rules chose this entry (on a dry run: it would be deleted, unless the cap stops it). */
+    default void onExpired(Target target) {
     }
 
-    /** S3 confirmed the deletion of this key. */
-    default void onDeleted(String key) {
+    /** S3 confirmed the deletion. */
+    default void onDeleted(Target target) {
     }
 
-    /** This key was not deleted. */
+    /** This entry was not deleted. */
     default void onFailed(KeyError error) {
+    }
+
+    /** Object Lock protects this version: not deleted, not a failure. */
+    default void onLocked(KeyError error) {
     }
 }

@@ -11,30 +11,60 @@ import java.util.List;
 /** The running counts of one sweep; only the engine's thread writes it. */
 final class Tally {
 
+    String versioning = "Unknown";
     long scanned;
+    long matched;
     long expired;
+    long keptLatest;
     long deleted;
     long failed;
+    long locked;
+    long leftByCap;
     long bytesDeleted;
+    long versionsScanned;
+    long noncurrentDeleted;
+    long deleteMarkersDeleted;
     long listRequests;
     long deleteRequests;
     private final List<KeyError> errors = new ArrayList<>();
+    private final List<KeyError> lockedKeys = new ArrayList<>();
 
     void fail(KeyError error) {
         failed++;
         show(error);
     }
 
-    /** Lists an error in the report without counting a failed object. */
+    /** Lists an error in the report without counting a failed entry. */
     void show(KeyError error) {
         if (errors.size() < SweepSummary.MAX_ERRORS) {
             errors.add(error);
         }
     }
 
-    SweepSummary summary(SweepSettings settings, Instant cutoff, long durationMs) {
-        return new SweepSummary(settings.bucket(), settings.prefix(), settings.retentionDays(), cutoff.toString(),
-                settings.dryRun(), scanned, expired, deleted, failed, bytesDeleted, errors, listRequests,
-                deleteRequests, durationMs);
+    void lock(KeyError error) {
+        locked++;
+        if (lockedKeys.size() < SweepSummary.MAX_ERRORS) {
+            lockedKeys.add(error);
+        }
+    }
+
+    void delete(Target target) {
+        deleted++;
+        bytesDeleted += target.size();
+        switch (target.kind()) {
+            case NONCURRENT -> noncurrentDeleted++;
+            case EXPIRED_MARKER -> deleteMarkersDeleted++;
+            default -> {
+            }
+        }
+    }
+
+    SweepSummary summary(SweepSettings settings, Instant cutoff, Instant noncurrentCutoff, long durationMs) {
+        return new SweepSummary(settings.bucket(), settings.prefix(), settings.age().days(), settings.age().iso(),
+                cutoff.toString(), settings.dryRun(), versioning, scanned, matched, expired, keptLatest, deleted,
+                failed, locked, leftByCap > 0, leftByCap, bytesDeleted,
+                settings.noncurrentDays().isPresent() ? settings.noncurrentDays().getAsInt() : null,
+                noncurrentCutoff == null ? null : noncurrentCutoff.toString(), versionsScanned, noncurrentDeleted,
+                deleteMarkersDeleted, errors, lockedKeys, listRequests, deleteRequests, durationMs);
     }
 }

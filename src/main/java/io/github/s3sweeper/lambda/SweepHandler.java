@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.logging.LogLevel;
 import io.github.s3sweeper.aws.S3ClientFactory;
 import io.github.s3sweeper.config.InvalidSettingsException;
+import io.github.s3sweeper.config.Overrides;
 import io.github.s3sweeper.config.RunRequest;
 import io.github.s3sweeper.config.S3Settings;
 import io.github.s3sweeper.config.Settings;
@@ -57,14 +58,15 @@ public final class SweepHandler implements RequestHandler<Map<String, Object>, S
         }
         Settings settings = invocation.settings();
         RunRequest request = invocation.request();
-        SweepSettings sweep = settings.sweep();
+        SweepSettings sweep = invocation.sweep();
         RunLog log = new RunLog(context.getLogger(), sweep.dryRun());
         Map<String, Object> start = new LinkedHashMap<>();
         start.put("trigger", request.trigger());
         start.put("bucket", sweep.bucket());
         start.put("prefix", sweep.prefix());
-        start.put("retentionDays", sweep.retentionDays());
+        start.put("olderThan", sweep.age().iso());
         start.put("dryRun", sweep.dryRun());
+        start.put("overrides", request.overrides() != Overrides.NONE);
         log.event(LogLevel.INFO, "start", start);
 
         Sweeper sweeper = new Sweeper(clients.apply(settings.s3()), clock, sweep, log);
@@ -78,7 +80,10 @@ public final class SweepHandler implements RequestHandler<Map<String, Object>, S
         }
     }
 
-    /** Environment and input problems are reported together, so one failed run names them all. */
+    /**
+     * Environment and input problems are reported together, so one failed run names them all; overrides are applied
+     * only to valid settings.
+     */
     private Invocation parse(Map<String, Object> event) {
         List<String> problems = new ArrayList<>();
         Settings settings = null;
@@ -96,9 +101,10 @@ public final class SweepHandler implements RequestHandler<Map<String, Object>, S
         if (!problems.isEmpty()) {
             throw new InvalidSettingsException(problems);
         }
-        return new Invocation(settings, request);
+        return new Invocation(settings, request, request.overrides().applyTo(settings.sweep()));
     }
 
-    private record Invocation(Settings settings, RunRequest request) {
+    /** The environment's settings, the input, and the settings of this run: the first with the second applied. */
+    private record Invocation(Settings settings, RunRequest request, SweepSettings sweep) {
     }
 }

@@ -1,6 +1,5 @@
 package io.github.s3sweeper.report;
 
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -24,16 +23,20 @@ public final class Json {
         } else if (value instanceof Number || value instanceof Boolean) {
             out.append(value);
         } else if (value instanceof Map<?, ?> map) {
+            // Null fields are left out, as the Lambda runtime's serializer leaves them out of the response.
             out.append('{');
-            Iterator<? extends Map.Entry<?, ?>> entries = map.entrySet().iterator();
-            while (entries.hasNext()) {
-                Map.Entry<?, ?> entry = entries.next();
+            boolean first = true;
+            for (Map.Entry<?, ?> entry : map.entrySet()) {
+                if (entry.getValue() == null) {
+                    continue;
+                }
+                if (!first) {
+                    out.append(',');
+                }
+                first = false;
                 appendString(out, String.valueOf(entry.getKey()));
                 out.append(':');
                 append(out, entry.getValue());
-                if (entries.hasNext()) {
-                    out.append(',');
-                }
             }
             out.append('}');
         } else if (value instanceof List<?> list) {

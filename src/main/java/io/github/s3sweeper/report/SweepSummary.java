@@ -5,31 +5,60 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The exact report of one run. On a real run {@code deleted + failed = expired}; on a dry run nothing is
- * deleted and {@code expired} is the number of objects a real run would have deleted.
+ * The exact report of one run. {@code expired} counts everything the rules chose to delete: current objects,
+ * noncurrent versions and expired delete markers. On a real run
+ * {@code deleted + failed + locked + leftByCap = expired}; on a dry run nothing is deleted and
+ * {@code expired - leftByCap} is what a real run would delete.
  *
- * @param cutoff         ISO-8601 UTC instant; objects last modified strictly before it are expired
- * @param scanned        objects listed under the prefix
- * @param expired        objects older than the cutoff
- * @param deleted        objects S3 confirmed deleted
- * @param failed         expired objects that were not deleted, or whose deletion S3 did not confirm
- * @param bytesDeleted   total size of the deleted objects
- * @param errors         the first {@value #MAX_ERRORS} errors S3 reported, in the order they happened
- * @param listRequests   ListObjectsV2 requests made, a failed one included
- * @param deleteRequests DeleteObjects requests sent (and DeleteObject, for keys XML cannot carry)
+ * @param retentionDays        the threshold in days when it was given in days, else null
+ * @param olderThan            the threshold as an ISO-8601 duration
+ * @param cutoff               ISO-8601 UTC instant; current objects last modified strictly before it are expired
+ * @param versioning           the bucket's versioning: Enabled, Suspended, Disabled, or Unknown (not allowed to ask)
+ * @param scanned              current objects listed under the prefix
+ * @param matched              of those, the ones the include, exclude and size filters select
+ * @param expired              objects, versions and delete markers the rules chose to delete
+ * @param keptLatest           selected objects older than the cutoff kept as among the newest {@code keepLatest}
+ * @param deleted              entries S3 confirmed deleted (all kinds)
+ * @param failed               chosen entries that were not deleted, or whose deletion S3 did not confirm
+ * @param locked               versions Object Lock protects (retention or legal hold): not deleted, not a failure
+ * @param capped               true when {@code maxDeletes} stopped the run from deleting more
+ * @param leftByCap            chosen entries not deleted because of the cap
+ * @param bytesDeleted         total size of the deleted objects and versions
+ * @param noncurrentDays       the threshold for noncurrent versions, or null when they are left alone
+ * @param noncurrentCutoff     ISO-8601; versions noncurrent since before it are expired, or null
+ * @param versionsScanned      entries of the versioned listing (versions and delete markers), 0 without one
+ * @param noncurrentDeleted    of {@code deleted}, noncurrent versions and noncurrent delete markers
+ * @param deleteMarkersDeleted of {@code deleted}, expired delete markers (the only entry left of their key)
+ * @param errors               the first {@value #MAX_ERRORS} errors S3 reported, in the order they happened
+ * @param lockedKeys           the first {@value #MAX_ERRORS} locked versions
+ * @param listRequests         list requests made (ListObjectsV2 or ListObjectVersions), a failed one included
+ * @param deleteRequests       DeleteObjects requests sent (and DeleteObject, for keys XML cannot carry)
  */
 public record SweepSummary(
         String bucket,
         String prefix,
-        int retentionDays,
+        Integer retentionDays,
+        String olderThan,
         String cutoff,
         boolean dryRun,
+        String versioning,
         long scanned,
+        long matched,
         long expired,
+        long keptLatest,
         long deleted,
         long failed,
+        long locked,
+        boolean capped,
+        long leftByCap,
         long bytesDeleted,
+        Integer noncurrentDays,
+        String noncurrentCutoff,
+        long versionsScanned,
+        long noncurrentDeleted,
+        long deleteMarkersDeleted,
         List<KeyError> errors,
+        List<KeyError> lockedKeys,
         long listRequests,
         long deleteRequests,
         long durationMs) {
@@ -38,9 +67,10 @@ public record SweepSummary(
 
     public SweepSummary {
         errors = List.copyOf(errors);
+        lockedKeys = List.copyOf(lockedKeys);
     }
 
-    /** Expired objects still in the bucket after this run. */
+    /** Chosen entries still in the bucket after this run (all of them on a dry run). */
     public long left() {
         return expired - deleted;
     }
@@ -51,24 +81,40 @@ public record SweepSummary(
         map.put("bucket", bucket);
         map.put("prefix", prefix);
         map.put("retentionDays", retentionDays);
+        map.put("olderThan", olderThan);
         map.put("cutoff", cutoff);
         map.put("dryRun", dryRun);
+        map.put("versioning", versioning);
         map.put("scanned", scanned);
+        map.put("matched", matched);
         map.put("expired", expired);
+        map.put("keptLatest", keptLatest);
         map.put("deleted", deleted);
         map.put("failed", failed);
+        map.put("locked", locked);
+        map.put("capped", capped);
+        map.put("leftByCap", leftByCap);
         map.put("bytesDeleted", bytesDeleted);
-        map.put("errors", errors.stream().map(e -> {
-            Map<String, Object> error = new LinkedHashMap<>();
-            error.put("key", e.key());
-            error.put("code", e.code());
-            error.put("message", e.message());
-            return error;
-        }).toList());
+        map.put("noncurrentDays", noncurrentDays);
+        map.put("noncurrentCutoff", noncurrentCutoff);
+        map.put("versionsScanned", versionsScanned);
+        map.put("noncurrentDeleted", noncurrentDeleted);
+        map.put("deleteMarkersDeleted", deleteMarkersDeleted);
+        map.put("errors", errors.stream().map(SweepSummary::errorMap).toList());
+        map.put("lockedKeys", lockedKeys.stream().map(SweepSummary::errorMap).toList());
         map.put("listRequests", listRequests);
         map.put("deleteRequests", deleteRequests);
         map.put("durationMs", durationMs);
         return map;
+    }
+
+    private static Map<String, Object> errorMap(KeyError e) {
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("key", e.key());
+        error.put("versionId", e.versionId());
+        error.put("code", e.code());
+        error.put("message", e.message());
+        return error;
     }
 
     public String toJson() {
@@ -78,16 +124,35 @@ public record SweepSummary(
     /** The short human-readable account, in the spirit of the original script's output. */
     public String toAccount() {
         String mode = dryRun ? " (dry run: nothing deleted)" : "";
-        return String.join("\n",
-                "s3-sweeper run" + mode,
-                String.format("Bucket:                %s", bucket),
-                String.format("Prefix:                %s", prefix.isEmpty() ? "(whole bucket)" : prefix),
-                String.format("Threshold:             %d days (objects last modified before %s are expired)",
-                        retentionDays, cutoff),
-                String.format("Objects scanned:       %d", scanned),
-                String.format("Objects to delete:     %d", expired),
-                String.format("Deleted:               %d (%d bytes)", deleted, bytesDeleted),
-                String.format("Failed:                %d", failed),
-                String.format("Left to delete:        %d", left()));
+        String threshold = retentionDays != null ? retentionDays + " days" : olderThan;
+        StringBuilder account = new StringBuilder();
+        account.append("s3-sweeper run").append(mode).append('\n')
+                .append(String.format("Bucket:                %s (versioning: %s)%n", bucket, versioning))
+                .append(String.format("Prefix:                %s%n", prefix.isEmpty() ? "(whole bucket)" : prefix))
+                .append(String.format("Threshold:             %s (objects last modified before %s are expired)%n",
+                        threshold, cutoff));
+        if (noncurrentDays != null) {
+            account.append(String.format("Noncurrent versions:   %d days (noncurrent since before %s)%n",
+                    noncurrentDays, noncurrentCutoff));
+        }
+        account.append(String.format("Objects scanned:       %d (%d selected by the filters)%n", scanned, matched));
+        if (keptLatest > 0) {
+            account.append(String.format("Kept as newest:        %d%n", keptLatest));
+        }
+        account.append(String.format("To delete:             %d%n", expired))
+                .append(String.format("Deleted:               %d (%d bytes)%n", deleted, bytesDeleted));
+        if (noncurrentDays != null) {
+            account.append(String.format("  noncurrent versions: %d, expired delete markers: %d%n",
+                    noncurrentDeleted, deleteMarkersDeleted));
+        }
+        account.append(String.format("Failed:                %d%n", failed));
+        if (locked > 0) {
+            account.append(String.format("Locked (Object Lock):  %d%n", locked));
+        }
+        if (capped) {
+            account.append(String.format("Left by MAX_DELETES:   %d%n", leftByCap));
+        }
+        account.append(String.format("Left to delete:        %d", left()));
+        return account.toString();
     }
 }

@@ -23,7 +23,15 @@ public record ExpiryRule(String prefix, Instant cutoff) {
         if (retentionDays < 1) {
             throw new IllegalArgumentException("retentionDays must be at least 1, was " + retentionDays);
         }
-        return new ExpiryRule(prefix, now.minus(Duration.ofDays(retentionDays)));
+        return olderThan(prefix, now, Duration.ofDays(retentionDays));
+    }
+
+    /** The rule for objects last modified more than {@code age} before {@code now}. */
+    public static ExpiryRule olderThan(String prefix, Instant now, Duration age) {
+        if (age.isNegative() || age.isZero()) {
+            throw new IllegalArgumentException("age must be positive, was " + age);
+        }
+        return new ExpiryRule(prefix, now.minus(age));
     }
 
     public boolean isExpired(String key, Instant lastModified) {

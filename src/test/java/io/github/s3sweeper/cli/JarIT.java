@@ -102,7 +102,7 @@ class JarIT {
         assertThat(run.exit()).as(run.stderr()).isZero();
         assertThat(run.stdout()).contains("\"bucket\":\"" + bucket + "\"", "\"scanned\":2", "\"expired\":1",
                 "\"deleted\":1", "\"failed\":0", "\"bytesDeleted\":4");
-        assertThat(run.stderr()).contains("Objects to delete:     1", "Left to delete:        0");
+        assertThat(run.stderr()).contains("To delete:             1", "Left to delete:        0");
         assertThat(keys()).containsExactly("exports-old/old.csv", "exports/2026/fresh.csv");
     }
 

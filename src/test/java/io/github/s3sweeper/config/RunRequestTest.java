@@ -12,13 +12,13 @@ class RunRequestTest {
 
     @Test
     void emptyInputIsAManualRun() {
-        assertThat(RunRequest.parse(Map.of())).isEqualTo(new RunRequest("manual"));
-        assertThat(RunRequest.parse(null)).isEqualTo(new RunRequest("manual"));
+        assertThat(RunRequest.parse(Map.of())).isEqualTo(new RunRequest("manual", Overrides.NONE));
+        assertThat(RunRequest.parse(null)).isEqualTo(new RunRequest("manual", Overrides.NONE));
     }
 
     @Test
     void schedulerInputNamesItsTrigger() {
-        assertThat(RunRequest.parse(Map.of("trigger", "nightly"))).isEqualTo(new RunRequest("nightly"));
+        assertThat(RunRequest.parse(Map.of("trigger", "nightly"))).isEqualTo(new RunRequest("nightly", Overrides.NONE));
     }
 
     @Test
@@ -36,8 +36,9 @@ class RunRequestTest {
     void refusesUnknownFieldsNamingEachOne() {
         assertThatThrownBy(() -> RunRequest.parse(Map.of("prefx", "logs/", "retention", 3)))
                 .isInstanceOf(InvalidSettingsException.class)
-                .hasMessageContaining("input field \"prefx\": unknown; allowed fields: trigger")
-                .hasMessageContaining("input field \"retention\": unknown; allowed fields: trigger");
+                .hasMessageContaining("input field \"prefx\": unknown; allowed fields: dryRun, exclude, include, keepLatest,"
+                        + " maxDeletes, maxSize, minSize, olderThan, prefix, retentionDays, trigger")
+                .hasMessageContaining("input field \"retention\": unknown");
     }
 
     @Test

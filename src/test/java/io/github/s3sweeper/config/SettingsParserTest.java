@@ -49,7 +49,7 @@ class SettingsParserTest {
     void parsesValidSettingsWithDefaults() {
         Settings settings = SettingsParser.parse(validEnv());
 
-        assertThat(settings.sweep()).isEqualTo(new SweepSettings("my-backups", "logs/", 30, false));
+        assertThat(settings.sweep()).isEqualTo(SweepSettings.of("my-backups", "logs/", 30, false));
         assertThat(settings.s3()).isEqualTo(new S3Settings("eu-west-1", Optional.empty()));
     }
 
@@ -67,13 +67,12 @@ class SettingsParserTest {
 
     @Test
     void acceptsRetentionDaysAtBothBounds() {
-        assertThat(SettingsParser.parse(with("RETENTION_DAYS", "1")).sweep().retentionDays()).isEqualTo(1);
-        assertThat(SettingsParser.parse(with("RETENTION_DAYS", "36500")).sweep().retentionDays()).isEqualTo(36500);
+        assertThat(SettingsParser.parse(with("RETENTION_DAYS", "1")).sweep().age().days()).isEqualTo(1);
+        assertThat(SettingsParser.parse(with("RETENTION_DAYS", "36500")).sweep().age().days()).isEqualTo(36500);
     }
 
     @ParameterizedTest(name = "RETENTION_DAYS={0}")
     @CsvSource(delimiter = '|', value = {
-            "''|RETENTION_DAYS=\"\": empty",
             "'   '|RETENTION_DAYS=\"   \": blank",
             "-5|RETENTION_DAYS=\"-5\": must be at least 1",
             "0|RETENTION_DAYS=\"0\": must be at least 1",
@@ -91,13 +90,29 @@ class SettingsParserTest {
 
     @Test
     void readsLeadingZerosAsTheNumberTheyWrite() {
-        assertThat(SettingsParser.parse(with("RETENTION_DAYS", "0000030")).sweep().retentionDays()).isEqualTo(30);
+        assertThat(SettingsParser.parse(with("RETENTION_DAYS", "0000030")).sweep().age().days()).isEqualTo(30);
+    }
+
+    private static final String AGE_ALLOWED = "allowed: exactly one of RETENTION_DAYS (a whole number of days from 1"
+            + " to 36500) or OLDER_THAN (a duration from 1 minute to 36500 days: ISO-8601 such as PT36H, P7D or"
+            + " P1DT12H, or short such as 90m, 36h or 7d)";
+
+    @Test
+    void rejectsNeitherRetentionDaysNorOlderThan() {
+        assertThat(problemFor(with("RETENTION_DAYS", null)))
+                .isEqualTo("RETENTION_DAYS (not set) and OLDER_THAN (not set): neither is set; " + AGE_ALLOWED);
     }
 
     @Test
-    void rejectsMissingRetentionDays() {
-        assertThat(problemFor(with("RETENTION_DAYS", null)))
-                .isEqualTo("RETENTION_DAYS (not set): required; " + DAYS_ALLOWED);
+    void treatsEmptyRetentionDaysAsNotSet() {
+        assertThat(problemFor(with("RETENTION_DAYS", "")))
+                .isEqualTo("RETENTION_DAYS=\"\" and OLDER_THAN (not set): neither is set; " + AGE_ALLOWED);
+    }
+
+    @Test
+    void rejectsBothRetentionDaysAndOlderThan() {
+        assertThat(problemFor(with("OLDER_THAN", "36h")))
+                .isEqualTo("RETENTION_DAYS=\"30\" and OLDER_THAN=\"36h\": both are set; " + AGE_ALLOWED);
     }
 
     @ParameterizedTest(name = "BUCKET_NAME={0}")

@@ -93,7 +93,7 @@ class S3ProxyFilesystemIT {
     }
 
     private SweepSummary sweep(S3Client client, String prefix, boolean dryRun) {
-        return new Sweeper(client, CLOCK, new SweepSettings(bucket, prefix, DAYS, dryRun), SweepListener.NONE).run();
+        return new Sweeper(client, CLOCK, SweepSettings.of(bucket, prefix, DAYS, dryRun), SweepListener.NONE).run();
     }
 
     @Test
@@ -135,7 +135,7 @@ class S3ProxyFilesystemIT {
 
     private SweepSummary sweepWithCutoff(Instant cutoff) {
         Clock clock = Clock.fixed(cutoff.plus(Duration.ofDays(DAYS)), ZoneOffset.UTC);
-        return new Sweeper(admin, clock, new SweepSettings(bucket, "logs/", DAYS, false), SweepListener.NONE).run();
+        return new Sweeper(admin, clock, SweepSettings.of(bucket, "logs/", DAYS, false), SweepListener.NONE).run();
     }
 
     @Test
@@ -196,7 +196,7 @@ class S3ProxyFilesystemIT {
         assertThat(summary.errors()).extracting(KeyError::key).containsExactlyElementsOf(new TreeSet<>(refused));
         assertThat(summary.errors()).extracting(KeyError::code).containsOnly("AccessDenied");
         assertThat(summary.bytesDeleted()).isEqualTo(2497L * "data of logs/00000".length());
-        assertThat(failure.getMessage()).startsWith("3 of 2500 expired objects under s3://" + bucket + "/logs/ could"
+        assertThat(failure.getMessage()).startsWith("3 of 2500 entries chosen under s3://" + bucket + "/logs/ could"
                 + " not be deleted.").contains("\"failed\":3");
         assertThat(keys()).isEqualTo(refused);
     }
@@ -231,7 +231,7 @@ class S3ProxyFilesystemIT {
         SweepSummary summary = failure.summary();
         assertThat(failure.getMessage())
                 .startsWith("Listing s3://" + bucket + "/logs/ failed with ServiceUnavailable")
-                .contains("Deleted 1000 of the 1000 expired objects found before the failure");
+                .contains("Deleted 1000 of the 1000 entries chosen before the failure");
         assertThat(summary.listRequests()).as("two pages and the request that failed").isEqualTo(3);
         assertThat(summary.scanned()).isEqualTo(2000);
         assertThat(summary.deleted()).isEqualTo(1000);

@@ -65,7 +65,7 @@ public abstract class SweepScenarios {
     }
 
     protected SweepSummary sweep(String prefix, Clock clock, boolean dryRun, S3Client client, SweepListener listener) {
-        return new Sweeper(client, clock, new SweepSettings(bucket, prefix, DAYS, dryRun), listener).run();
+        return new Sweeper(client, clock, SweepSettings.of(bucket, prefix, DAYS, dryRun), listener).run();
     }
 
     private static Map<String, String> objects(String pattern, int count) {
@@ -156,8 +156,8 @@ public abstract class SweepScenarios {
         Set<String> wouldDelete = new ConcurrentSkipListSet<>();
         SweepListener collect = new SweepListener() {
             @Override
-            public void onExpired(String key, long size, Instant lastModified) {
-                wouldDelete.add(key);
+            public void onExpired(Target target) {
+                wouldDelete.add(target.key());
             }
         };
         RequestRecorder recorder = new RequestRecorder();
@@ -191,7 +191,7 @@ public abstract class SweepScenarios {
         SweepFailedException failure;
         try (S3Client client = client(recorder)) {
             failure = catchThrowableOfType(SweepFailedException.class, () -> new Sweeper(client, Clock.systemUTC(),
-                    new SweepSettings(missing, "logs/", 1, false), SweepListener.NONE).run());
+                    SweepSettings.of(missing, "logs/", 1, false), SweepListener.NONE).run());
         }
 
         assertThat(failure.getMessage()).contains("s3://" + missing + "/logs/").contains("NoSuchBucket");

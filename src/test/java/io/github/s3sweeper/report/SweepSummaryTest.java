@@ -11,11 +11,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class SweepSummaryTest {
 
-    static final SweepSummary SAMPLE = new SweepSummary("my-backups", "logs/", 30, "2026-01-01T00:00:00Z", false,
-            2500, 1200, 1198, 2, 123_456_789_012L,
+    static final SweepSummary SAMPLE = new SweepSummary("my-backups", "logs/", 30, "PT720H", "2026-01-01T00:00:00Z",
+            false, "Enabled", 2500, 2400, 1200, 3, 1198, 2, 0, false, 0, 123_456_789_012L, 7, "2026-01-19T00:00:00Z",
+            3100, 10, 1,
             List.of(new KeyError("logs/\"quoted\"\n", "AccessDenied", "Access Denied"),
-                    new KeyError("logs/é ☃", "InternalError", "try again")),
-            3, 2, 1234);
+                    new KeyError("logs/é ☃", "v1", "InternalError", "try again")),
+            List.of(), 3, 2, 1234);
 
     @SuppressWarnings("unchecked")
     private static Map<String, Object> parse(String json) {
@@ -28,9 +29,11 @@ class SweepSummaryTest {
         Map<String, Object> returned = parse(RuntimeSerialization.writeResponse(SAMPLE));
 
         assertThat(logged).isEqualTo(returned);
-        assertThat(logged.keySet()).containsExactly("bucket", "prefix", "retentionDays", "cutoff", "dryRun",
-                "scanned", "expired", "deleted", "failed", "bytesDeleted", "errors", "listRequests",
-                "deleteRequests", "durationMs");
+        assertThat(logged.keySet()).containsExactly("bucket", "prefix", "retentionDays", "olderThan", "cutoff",
+                "dryRun", "versioning", "scanned", "matched", "expired", "keptLatest", "deleted", "failed", "locked",
+                "capped", "leftByCap", "bytesDeleted", "noncurrentDays", "noncurrentCutoff", "versionsScanned",
+                "noncurrentDeleted", "deleteMarkersDeleted", "errors", "lockedKeys", "listRequests", "deleteRequests",
+                "durationMs");
     }
 
     @Test
@@ -48,7 +51,7 @@ class SweepSummaryTest {
         assertThat(SAMPLE.toAccount())
                 .contains("Bucket:                my-backups")
                 .contains("Objects scanned:       2500")
-                .contains("Objects to delete:     1200")
+                .contains("To delete:             1200")
                 .contains("Deleted:               1198 (123456789012 bytes)")
                 .contains("Failed:                2")
                 .contains("Left to delete:        2");
@@ -57,7 +60,8 @@ class SweepSummaryTest {
     @Test
     void errorListIsCopiedNotShared() {
         List<KeyError> errors = new java.util.ArrayList<>();
-        SweepSummary summary = new SweepSummary("b", "p", 1, "c", true, 0, 0, 0, 0, 0, errors, 0, 0, 0);
+        SweepSummary summary = new SweepSummary("b", "p", 1, "P1D", "c", true, "Disabled", 0, 0, 0, 0, 0, 0, 0, false,
+                0, 0, null, null, 0, 0, 0, errors, List.of(), 0, 0, 0);
         errors.add(new KeyError("k", "c", "m"));
 
         assertThat(summary.errors()).isEmpty();

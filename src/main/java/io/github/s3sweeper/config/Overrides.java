@@ -1,0 +1,76 @@
+package io.github.s3sweeper.config;
+
+import io.github.s3sweeper.rules.Glob;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+
+/**
+ * Settings that one invocation's input replaces for that run; null fields leave the environment's value. The
+ * bucket cannot be overridden, and a prefix only narrows the configured one: the IAM role is scoped to it.
+ */
+public record Overrides(
+        String prefix,
+        Integer retentionDays,
+        Duration olderThan,
+        Boolean dryRun,
+        Integer keepLatest,
+        Integer maxDeletes,
+        List<Glob> include,
+        List<Glob> exclude,
+        Long minSize,
+        Long maxSize) {
+
+    public static final Overrides NONE = new Overrides(null, null, null, null, null, null, null, null, null, null);
+
+    /** The environment's settings with these applied, or one exception naming every field that does not fit. */
+    public SweepSettings applyTo(SweepSettings base) {
+        List<String> problems = new ArrayList<>();
+        if (prefix != null) {
+            String problem = prefix.startsWith(base.prefix())
+                    ? SettingsParser.prefixProblem(prefix, base.prefix().isEmpty())
+                    : "outside the configured PREFIX=\"" + base.prefix() + "\"";
+            if (problem != null) {
+                problems.add(RunRequest.label("prefix") + "=\"" + prefix + "\": " + problem
+                        + "; allowed: a prefix that starts with \"" + base.prefix() + "\"");
+            }
+        }
+        long min = minSize != null ? minSize : base.minSize();
+        long max = maxSize != null ? maxSize : base.maxSize();
+        if (min > max) {
+            problems.add("input fields \"minSize\" and \"maxSize\": the minimum " + min + " is larger than the maximum "
+                    + max + "; allowed: a minimum no larger than the maximum");
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidSettingsException(problems);
+        }
+        SweepSettings.Builder settings = base.toBuilder().minSize(min).maxSize(max);
+        if (prefix != null) {
+            settings.prefix(prefix);
+        }
+        if (retentionDays != null) {
+            settings.age(Age.ofDays(retentionDays));
+        }
+        if (olderThan != null) {
+            settings.age(Age.of(olderThan));
+        }
+        if (dryRun != null) {
+            settings.dryRun(dryRun);
+        }
+        if (keepLatest != null) {
+            settings.keepLatest(keepLatest);
+        }
+        if (maxDeletes != null) {
+            settings.maxDeletes(OptionalLong.of(maxDeletes));
+        }
+        if (include != null) {
+            settings.include(include);
+        }
+        if (exclude != null) {
+            settings.exclude(exclude);
+        }
+        return settings.build();
+    }
+}

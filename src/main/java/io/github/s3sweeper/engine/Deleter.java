@@ -1,0 +1,168 @@
+package io.github.s3sweeper.engine;
+
+import io.github.s3sweeper.config.SweepSettings;
+import io.github.s3sweeper.report.KeyError;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.Delete;
+import software.amazon.awssdk.services.s3.model.DeleteObjectRequest;
+import software.amazon.awssdk.services.s3.model.DeleteObjectsRequest;
+import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
+import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
+import software.amazon.awssdk.services.s3.model.S3Error;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Collects what the rules chose into DeleteObjects batches of at most {@value #MAX_BATCH} entries, sends each as
+ * soon as it fills, and accounts for every entry: deleted, failed, locked, or left by the cap. Keys that XML 1.0
+ * cannot carry go one by one with DeleteObject.
+ */
+final class Deleter {
+
+    /** DeleteObjects accepts at most this many keys per request. */
+    static final int MAX_BATCH = 1000;
+
+    private final S3Client s3;
+    private final SweepSettings settings;
+    private final Tally tally;
+    private final SweepListener listener;
+    private final Map<Target.Id, Target> batch = new LinkedHashMap<>();
+    private long sent;
+
+    Deleter(S3Client s3, SweepSettings settings, Tally tally, SweepListener listener) {
+        this.s3 = s3;
+        this.settings = settings;
+        this.tally = tally;
+        this.listener = listener;
+    }
+
+    /** Takes one entry the rules chose; sends the batch once it is full. */
+    void schedule(Target target) {
+        if (batch.containsKey(target.id())) {
+            return; // an entry listed twice by a misbehaving server is one entry, counted once
+        }
+        tally.expired++;
+        listener.onExpired(target);
+        if (settings.maxDeletes().isPresent() && sent >= settings.maxDeletes().getAsLong()) {
+            tally.leftByCap++;
+            return;
+        }
+        sent++;
+        if (settings.dryRun()) {
+            return;
+        }
+        batch.put(target.id(), target);
+        if (batch.size() == MAX_BATCH) {
+            flush();
+        }
+    }
+
+    /** Sends what the batch holds. */
+    void flush() {
+        if (batch.isEmpty()) {
+            return;
+        }
+        List<Target> unsafe = batch.values().stream().filter(t -> !XmlText.isValid(t.key())).toList();
+        for (Target target : unsafe) {
+            batch.remove(target.id());
+            deleteOne(target);
+        }
+        if (!batch.isEmpty()) {
+            deleteObjects();
+        }
+        batch.clear();
+    }
+
+    private void deleteObjects() {
+        List<ObjectIdentifier> ids = batch.values().stream()
+                .map(t -> ObjectIdentifier.builder().key(t.key()).versionId(t.versionId()).build())
+                .toList();
+        DeleteObjectsRequest.Builder request = DeleteObjectsRequest.builder()
+                .bucket(settings.bucket())
+                .delete(Delete.builder().objects(ids).quiet(true).build());
+        if (settings.bypassGovernance()) {
+            request.bypassGovernanceRetention(true);
+        }
+        tally.deleteRequests++;
+        try {
+            DeleteObjectsResponse response = s3.deleteObjects(request.build());
+            // Quiet mode: S3 answers 200 and lists only the entries it did not delete.
+            List<S3Error> unmatched = new ArrayList<>();
+            for (S3Error error : response.errors()) {
+                Target target = batch.remove(new Target.Id(error.key(), error.versionId()));
+                if (target != null) {
+                    refused(target, error.code(), error.message());
+                } else {
+                    unmatched.add(error);
+                }
+            }
+            if (!unmatched.isEmpty()) {
+                // Errors for entries we did not send (a server that rewrote them): no entry of the batch can be
+                // confirmed deleted, so none is claimed; the strange errors are shown as they came.
+                unmatched.forEach(e -> tally.show(new KeyError(e.key(), e.versionId(), e.code(), e.message())));
+                String reason = "S3 reported errors for " + unmatched.size() + " entries not in the request;"
+                        + " the deletion of this one cannot be confirmed";
+                batch.values().forEach(t -> fail(t, "Unconfirmed", reason));
+                return;
+            }
+            batch.values().forEach(this::deleted);
+        } catch (SdkException e) {
+            batch.values().forEach(t -> fail(t, errorCode(e), e.getMessage()));
+        }
+    }
+
+    private void deleteOne(Target target) {
+        tally.deleteRequests++;
+        try {
+            s3.deleteObject(DeleteObjectRequest.builder()
+                    .bucket(settings.bucket())
+                    .key(target.key())
+                    .versionId(target.versionId())
+                    .bypassGovernanceRetention(settings.bypassGovernance() ? Boolean.TRUE : null)
+                    .build());
+            deleted(target);
+        } catch (SdkException e) {
+            refused(target, errorCode(e), e.getMessage());
+        }
+    }
+
+    private void deleted(Target target) {
+        tally.delete(target);
+        listener.onDeleted(target);
+    }
+
+    /**
+     * S3 refused one entry. Object Lock answers AccessDenied for a version under retention or legal hold: that is the
+     * lock doing its job, counted apart and not a failure. Any other AccessDenied (a missing permission) fails.
+     */
+    private void refused(Target target, String code, String message) {
+        boolean lockedVersion = target.versionId() != null && "AccessDenied".equals(code) && message != null
+                && message.toLowerCase(Locale.ROOT).contains("object lock");
+        KeyError error = new KeyError(target.key(), target.versionId(), code, message);
+        if (lockedVersion) {
+            tally.lock(error);
+            listener.onLocked(error);
+        } else {
+            fail(target, code, message);
+        }
+    }
+
+    private void fail(Target target, String code, String message) {
+        KeyError error = new KeyError(target.key(), target.versionId(), code, message);
+        tally.fail(error);
+        listener.onFailed(error);
+    }
+
+    static String errorCode(SdkException e) {
+        if (e instanceof S3Exception s3e && s3e.awsErrorDetails() != null && s3e.awsErrorDetails().errorCode() != null) {
+            return s3e.awsErrorDetails().errorCode();
+        }
+        return e.getClass().getSimpleName();
+    }
+}
