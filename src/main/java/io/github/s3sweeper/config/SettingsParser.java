@@ -85,7 +85,8 @@ public final class SettingsParser {
         Age age = age(env, read, problems);
         Boolean dryRun = env.get(DRY_RUN) != null ? read.bool(DRY_RUN, env.get(DRY_RUN)) : Boolean.FALSE;
         Integer keepLatest = set(env, KEEP_LATEST)
-                ? read.wholeNumber(KEEP_LATEST, env.get(KEEP_LATEST), 0, MAX_KEEP_LATEST, KEEP_LATEST_ALLOWED) : 0;
+                ? read.wholeNumber(KEEP_LATEST, env.get(KEEP_LATEST), 0, MAX_KEEP_LATEST, KEEP_LATEST_ALLOWED)
+                : Integer.valueOf(0);
         Integer maxDeletes = set(env, MAX_DELETES)
                 ? read.wholeNumber(MAX_DELETES, env.get(MAX_DELETES), 1, MAX_MAX_DELETES, MAX_DELETES_ALLOWED) : null;
         List<Glob> include = set(env, INCLUDE) ? read.globs(INCLUDE, env.get(INCLUDE)) : List.of();
@@ -99,7 +100,7 @@ public final class SettingsParser {
         Integer noncurrentDays = set(env, NONCURRENT_DAYS) ? read.wholeNumber(NONCURRENT_DAYS,
                 env.get(NONCURRENT_DAYS), 1, MAX_RETENTION_DAYS, NONCURRENT_DAYS_ALLOWED) : null;
         Integer keepNoncurrent = set(env, KEEP_NONCURRENT) ? read.wholeNumber(KEEP_NONCURRENT,
-                env.get(KEEP_NONCURRENT), 0, MAX_KEEP_NONCURRENT, KEEP_NONCURRENT_ALLOWED) : 0;
+                env.get(KEEP_NONCURRENT), 0, MAX_KEEP_NONCURRENT, KEEP_NONCURRENT_ALLOWED) : Integer.valueOf(0);
         if (keepNoncurrent != null && keepNoncurrent > 0 && !set(env, NONCURRENT_DAYS)) {
             read.problem(KEEP_NONCURRENT, ValueReader.shown(env.get(KEEP_NONCURRENT)),
                     "applies only to noncurrent versions, and NONCURRENT_DAYS is not set",

@@ -1,0 +1,117 @@
+package io.github.s3sweeper.config;
+
+import io.github.s3sweeper.rules.Glob;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Per-schedule overrides: each field, its types, and the safety rules (bucket fixed, prefix only narrows). */
+class OverridesTest {
+
+    private static final SweepSettings BASE = SweepSettings.of("my-backups", "logs/", 30, false);
+
+    private static SweepSettings apply(Object... pairs) {
+        Map<String, Object> event = new HashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            event.put((String) pairs[i], pairs[i + 1]);
+        }
+        return RunRequest.parse(event).overrides().applyTo(BASE);
+    }
+
+    @Test
+    void noOverridesKeepTheEnvironment() {
+        assertThat(apply("trigger", "nightly")).isEqualTo(BASE);
+    }
+
+    @Test
+    void overridesEachField() {
+        SweepSettings settings = apply("prefix", "logs/app/", "olderThan", "36h", "dryRun", true, "keepLatest", 2,
+                "maxDeletes", 100, "include", List.of("*.gz", "*.{zip,tar}"), "exclude", "keep/**",
+                "minSize", "1KB", "maxSize", 5000);
+
+        assertThat(settings.bucket()).isEqualTo("my-backups");
+        assertThat(settings.prefix()).isEqualTo("logs/app/");
+        assertThat(settings.age()).isEqualTo(Age.of(Duration.ofHours(36)));
+        assertThat(settings.dryRun()).isTrue();
+        assertThat(settings.keepLatest()).isEqualTo(2);
+        assertThat(settings.maxDeletes()).isEqualTo(OptionalLong.of(100));
+        assertThat(settings.include()).extracting(Glob::toString).containsExactly("*.gz", "*.{zip,tar}");
+        assertThat(settings.exclude()).extracting(Glob::toString).containsExactly("keep/**");
+        assertThat(settings.minSize()).isEqualTo(1000);
+        assertThat(settings.maxSize()).isEqualTo(5000);
+    }
+
+    @Test
+    void retentionDaysOverridesAnOlderThanFromTheEnvironment() {
+        assertThat(apply("retentionDays", 3).age()).isEqualTo(Age.ofDays(3));
+    }
+
+    @Test
+    void refusesAPrefixOutsideTheConfiguredOne() {
+        assertThatThrownBy(() -> apply("prefix", "other/"))
+                .isInstanceOf(InvalidSettingsException.class)
+                .hasMessageContaining("input field \"prefix\"=\"other/\": outside the configured PREFIX=\"logs/\";"
+                        + " allowed: a prefix that starts with \"logs/\"");
+        assertThatThrownBy(() -> apply("prefix", "log")).hasMessageContaining("outside the configured PREFIX");
+        assertThatThrownBy(() -> apply("prefix", "")).hasMessageContaining("outside the configured PREFIX");
+    }
+
+    @Test
+    void refusesTheBucket() {
+        assertThatThrownBy(() -> apply("bucket", "other-bucket"))
+                .hasMessageContaining("input field \"bucket\": unknown;");
+    }
+
+    @Test
+    void refusesBothThresholds() {
+        assertThatThrownBy(() -> apply("retentionDays", 3, "olderThan", "3d"))
+                .hasMessageContaining("input fields \"retentionDays\" and \"olderThan\": both are set");
+    }
+
+    @Test
+    void refusesWrongTypesNamingTheField() {
+        assertThatThrownBy(() -> apply("dryRun", "true"))
+                .hasMessageContaining("input field \"dryRun\"=\"true\": not a JSON boolean, true or false");
+        assertThatThrownBy(() -> apply("keepLatest", "2"))
+                .hasMessageContaining("input field \"keepLatest\"=\"2\": not a whole number");
+        assertThatThrownBy(() -> apply("retentionDays", 1.5))
+                .hasMessageContaining("input field \"retentionDays\"=1.5: not a whole number");
+        assertThatThrownBy(() -> apply("include", List.of()))
+                .hasMessageContaining("input field \"include\"=[]: not a string or a non-empty array of strings");
+        assertThatThrownBy(() -> apply("prefix", 5)).hasMessageContaining("input field \"prefix\"=5: not a string");
+    }
+
+    @Test
+    void refusesBadValuesNamingTheField() {
+        assertThatThrownBy(() -> apply("keepLatest", -1))
+                .hasMessageContaining("input field \"keepLatest\"=\"-1\": must be at least 0");
+        assertThatThrownBy(() -> apply("olderThan", "forever"))
+                .hasMessageContaining("input field \"olderThan\"=\"forever\": not a duration");
+        assertThatThrownBy(() -> apply("maxSize", "big")).hasMessageContaining("input field \"maxSize\"=\"big\": not a size");
+        assertThatThrownBy(() -> apply("include", List.of("{a"))).hasMessageContaining("input field \"include\"=\"{a\"");
+    }
+
+    @Test
+    void refusesAMinimumAboveTheMaximumAfterMerging() {
+        SweepSettings base = BASE.toBuilder().maxSize(100).build();
+
+        assertThatThrownBy(() -> RunRequest.parse(Map.of("minSize", 500)).overrides().applyTo(base))
+                .hasMessageContaining("input fields \"minSize\" and \"maxSize\": the minimum 500 is larger than the"
+                        + " maximum 100");
+    }
+
+    @Test
+    void classicScheduledEventCarriesNoOverrides() {
+        Map<String, Object> event = Map.of("source", "aws.events", "detail-type", "Scheduled Event",
+                "dryRun", true);
+
+        assertThat(RunRequest.parse(event).overrides()).isEqualTo(Overrides.NONE);
+    }
+}
