@@ -95,7 +95,7 @@ final class Deleter {
             // Quiet mode: S3 answers 200 and lists only the entries it did not delete.
             List<S3Error> unmatched = new ArrayList<>();
             for (S3Error error : response.errors()) {
-                Target target = batch.remove(new Target.Id(error.key(), error.versionId()));
+                Target target = batch.remove(matching(error));
                 if (target != null) {
                     refused(target, error.code(), error.message());
                 } else {
@@ -115,6 +115,19 @@ final class Deleter {
         } catch (SdkException e) {
             batch.values().forEach(t -> fail(t, errorCode(e), e.getMessage()));
         }
+    }
+
+    /**
+     * The batch entry an error names. Some servers leave the version id out of their errors; then the key alone
+     * names the entry, if the batch holds that key only once.
+     */
+    private Target.Id matching(S3Error error) {
+        Target.Id exact = new Target.Id(error.key(), error.versionId());
+        if (error.versionId() != null || batch.containsKey(exact)) {
+            return exact;
+        }
+        List<Target.Id> sameKey = batch.keySet().stream().filter(id -> id.key().equals(error.key())).toList();
+        return sameKey.size() == 1 ? sameKey.get(0) : exact;
     }
 
     private void deleteOne(Target target) {
