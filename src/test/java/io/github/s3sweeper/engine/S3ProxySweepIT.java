@@ -29,6 +29,11 @@ class S3ProxySweepIT extends SweepScenarios {
     }
 
     @Override
+    protected boolean enforcesObjectLock() {
+        return false;
+    }
+
+    @Override
     protected URI endpoint() {
         return server.endpoint();
     }

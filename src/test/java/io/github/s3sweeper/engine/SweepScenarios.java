@@ -227,6 +227,138 @@ public abstract class SweepScenarios {
         assertThat(summary.deleted()).isEqualTo(4);
     }
 
+    /** Whether this server enforces Object Lock; no server inside the JVM does. */
+    protected boolean enforcesObjectLock() {
+        return true;
+    }
+
+    /** Places a cutoff just after everything written so far, and waits until S3's clock is a second past it. */
+    private static Instant cutoffAfterNow() {
+        Instant cutoff = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS).plusMillis(1);
+        try {
+            Thread.sleep(Math.max(0, java.time.Duration.between(Instant.now(), cutoff.plusMillis(1050)).toMillis()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        return cutoff;
+    }
+
+    private String put(String key) {
+        return admin.putObject(b -> b.bucket(bucket).key(key),
+                software.amazon.awssdk.core.sync.RequestBody.fromString("body of " + key)).versionId();
+    }
+
+    private String deleteByKey(String key) {
+        return admin.deleteObject(b -> b.bucket(bucket).key(key)).versionId();
+    }
+
+    /** Every version and delete marker as key@id, sorted. */
+    private Set<String> versions() {
+        Set<String> all = new TreeSet<>();
+        admin.listObjectVersionsPaginator(b -> b.bucket(bucket)).forEach(page -> {
+            page.versions().forEach(v -> all.add(v.key() + "@" + v.versionId()));
+            page.deleteMarkers().forEach(m -> all.add(m.key() + "@" + m.versionId()));
+        });
+        return all;
+    }
+
+    private SweepSummary sweepVersions(Clock clock, int keepNoncurrent, boolean bypass, S3Client client) {
+        return sweepVersions(clock, DAYS, keepNoncurrent, bypass, client);
+    }
+
+    private SweepSummary sweepVersions(Clock clock, int currentDays, int keepNoncurrent, boolean bypass,
+                                       S3Client client) {
+        SweepSettings settings = SweepSettings.builder(bucket, "logs/", io.github.s3sweeper.config.Age.ofDays(currentDays))
+                .noncurrentDays(java.util.OptionalInt.of(DAYS))
+                .keepNoncurrent(keepNoncurrent)
+                .bypassGovernance(bypass)
+                .build();
+        return new Sweeper(client, clock, settings, SweepListener.NONE).run();
+    }
+
+    @Test
+    void versionedBucketLosesNoncurrentVersionsByAgeAndThenItsExpiredDeleteMarkers() {
+        admin.putBucketVersioning(b -> b.bucket(bucket).versioningConfiguration(v -> v.status("Enabled")));
+        // Round A
+        String a1 = put("logs/a");
+        String c1 = put("logs/c");
+        String e1 = put("logs/e");
+        String eMarker = deleteByKey("logs/e");
+        String old1 = put("logs/old");
+        String x1 = put("out/x");
+        String x2 = put("out/x");
+        // Round B: a1 and c1 become noncurrent
+        String a2 = put("logs/a");
+        String cMarker = deleteByKey("logs/c");
+        Instant cutoff = cutoffAfterNow();
+        // Round C: a2 becomes noncurrent after the cutoff
+        String a3 = put("logs/a");
+        Clock clock = Clock.fixed(cutoff.plus(java.time.Duration.ofDays(DAYS)), java.time.ZoneOffset.UTC);
+
+        SweepSummary keepOne = sweepVersions(clock, 1, false, admin);
+
+        assertThat(keepOne.versioning()).isEqualTo("Enabled");
+        assertThat(keepOne.noncurrentDeleted()).as("only a1 has a newer noncurrent version").isEqualTo(1);
+        assertThat(versions()).doesNotContain("logs/a@" + a1).contains("logs/c@" + c1, "logs/e@" + e1);
+        // logs/old, current and older than the threshold, got a delete marker: its data stays as a noncurrent version.
+        assertThat(keepOne.deleted()).isEqualTo(2);
+        String oldMarker = versions().stream().filter(v -> v.startsWith("logs/old@") && !v.equals("logs/old@" + old1))
+                .findFirst().orElseThrow();
+
+        SweepSummary keepNone = sweepVersions(clock, 0, false, admin);
+
+        assertThat(keepNone.noncurrentDeleted()).isEqualTo(2);
+        assertThat(keepNone.deleteMarkersDeleted()).as("markers still have versions behind them").isZero();
+        assertThat(versions()).containsExactlyInAnyOrder("logs/a@" + a3, "logs/a@" + a2, "logs/c@" + cMarker,
+                "logs/e@" + eMarker, oldMarker, "logs/old@" + old1, "out/x@" + x1, "out/x@" + x2);
+
+        SweepSummary markers = sweepVersions(clock, 0, false, admin);
+
+        assertThat(markers.deleteMarkersDeleted()).isEqualTo(2);
+        assertThat(markers.deleted()).isEqualTo(2);
+        assertThat(versions()).containsExactlyInAnyOrder("logs/a@" + a3, "logs/a@" + a2, oldMarker,
+                "logs/old@" + old1, "out/x@" + x1, "out/x@" + x2);
+    }
+
+    @Test
+    void objectLockedVersionsAreCountedApartAndGovernanceCanBeBypassed() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(enforcesObjectLock(),
+                "this server does not enforce Object Lock; the moto and LocalStack runs cover it");
+        String locked = bucket + "-lock";
+        admin.createBucket(b -> b.bucket(locked).objectLockEnabledForBucket(true));
+        bucket = locked;
+        Instant until = Instant.now().plus(java.time.Duration.ofDays(365)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        admin.putObject(b -> b.bucket(bucket).key("logs/governance").objectLockMode("GOVERNANCE")
+                        .objectLockRetainUntilDate(until).checksumAlgorithm("CRC32"),
+                software.amazon.awssdk.core.sync.RequestBody.fromString("g"));
+        admin.putObject(b -> b.bucket(bucket).key("logs/compliance").objectLockMode("COMPLIANCE")
+                        .objectLockRetainUntilDate(until).checksumAlgorithm("CRC32"),
+                software.amazon.awssdk.core.sync.RequestBody.fromString("c"));
+        admin.putObject(b -> b.bucket(bucket).key("logs/hold").objectLockLegalHoldStatus("ON")
+                .checksumAlgorithm("CRC32"), software.amazon.awssdk.core.sync.RequestBody.fromString("h"));
+        put("logs/free");
+        for (String key : List.of("logs/governance", "logs/compliance", "logs/hold", "logs/free")) {
+            put(key); // the locked versions become noncurrent
+        }
+        Clock clock = Clock.fixed(cutoffAfterNow().plus(java.time.Duration.ofDays(DAYS)), java.time.ZoneOffset.UTC);
+
+        // Current versions are young by a 10-year threshold: only the noncurrent, locked ones are chosen.
+        SweepSummary first = sweepVersions(clock, 3650, 0, false, admin);
+
+        assertThat(first.noncurrentDeleted()).isEqualTo(1);
+        assertThat(first.locked()).isEqualTo(3);
+        assertThat(first.failed()).isZero();
+        assertThat(first.lockedKeys()).extracting(io.github.s3sweeper.report.KeyError::key)
+                .containsExactlyInAnyOrder("logs/governance", "logs/compliance", "logs/hold");
+
+        SweepSummary bypassing = sweepVersions(clock, 3650, 0, true, admin);
+
+        assertThat(bypassing.noncurrentDeleted()).as("governance yields to the bypass").isEqualTo(1);
+        assertThat(bypassing.locked()).as("compliance and legal hold do not").isEqualTo(2);
+        assertThat(versions()).filteredOn(v -> v.startsWith("logs/governance@")).hasSize(1);
+    }
+
     /** The environment a deployed function would have, pointed at this server. */
     protected Map<String, String> handlerEnv(String prefix) {
         Map<String, String> env = new HashMap<>();
