@@ -109,6 +109,51 @@ class SweepHandlerIT {
     }
 
     @Test
+    void anOverridingInputNarrowsThePrefixAndChangesTheRulesForThatRunOnly() {
+        server.putFile(bucket, "backups/db/a.sql.gz", "1", NOW.minus(Duration.ofHours(40)));
+        server.putFile(bucket, "backups/db/b.sql.gz", "2", NOW.minus(Duration.ofHours(41)));
+        server.putFile(bucket, "backups/db/c.dump", "3", NOW.minus(Duration.ofHours(42)));
+        server.putFile(bucket, "backups/db/d.sql.gz", "4", NOW.minus(Duration.ofHours(43)));
+        server.putFile(bucket, "backups/db/e-keep.sql.gz", "5", NOW.minus(Duration.ofHours(44)));
+        server.putFile(bucket, "backups/db/f.txt", "6", NOW.minus(Duration.ofHours(45)));
+        server.putFile(bucket, "backups/db/g.dump", "7", NOW.minus(Duration.ofHours(30)));
+        TestContext context = new TestContext();
+
+        SweepSummary summary = new SweepHandler(env(), CLOCK, S3ClientFactory::create)
+                .handleRequest(load("events/hourly-dry-run.json"), context);
+
+        assertThat(summary.prefix()).isEqualTo("backups/db/");
+        assertThat(summary.olderThan()).isEqualTo("PT36H");
+        assertThat(summary.dryRun()).isTrue();
+        assertThat(summary.scanned()).isEqualTo(7);
+        assertThat(summary.matched()).as("*.sql.gz and *.dump, not *-keep.*").isEqualTo(5);
+        assertThat(summary.keptLatest()).as("the 3 newest selected: g is young, a and b are kept").isEqualTo(2);
+        assertThat(summary.expired()).isEqualTo(2);
+        assertThat(context.lines()).filteredOn(l -> l.message().startsWith("{\"event\":\"wouldDelete\""))
+                .extracting(TestContext.Line::message)
+                .anySatisfy(line -> assertThat(line).contains("backups/db/c.dump"))
+                .anySatisfy(line -> assertThat(line).contains("backups/db/d.sql.gz"))
+                .hasSize(2);
+        assertThat(keys()).contains("backups/db/c.dump", "backups/db/d.sql.gz");
+    }
+
+    @Test
+    void anOverrideOutsideTheConfiguredPrefixFailsBeforeAnyRequest() {
+        AtomicInteger built = new AtomicInteger();
+        SweepHandler handler = new SweepHandler(env(), CLOCK, settings -> {
+            built.incrementAndGet();
+            return S3ClientFactory.create(settings);
+        });
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> handler.handleRequest(Map.of("prefix", "backups-archive/"), new TestContext()))
+                .isInstanceOf(io.github.s3sweeper.config.InvalidSettingsException.class)
+                .hasMessageContaining("outside the configured PREFIX=\"backups/\"");
+        assertThat(built).hasValue(0);
+        assertThat(keys()).contains("backups-archive/old");
+    }
+
+    @Test
     void scheduledEventFileIsWhatEventBridgeSends() {
         ScheduledEvent event = EventLoader.loadScheduledEvent("events/scheduled-event.json");
 
@@ -133,7 +178,10 @@ class SweepHandlerIT {
         Map<String, String> env = new HashMap<>(file.get("SweeperFunction"));
         env.put("AWS_REGION", "us-east-1");
 
-        assertThat(io.github.s3sweeper.config.SettingsParser.parse(env).sweep().dryRun()).isTrue();
+        io.github.s3sweeper.config.SweepSettings settings = io.github.s3sweeper.config.SettingsParser.parse(env).sweep();
+        assertThat(settings.dryRun()).isTrue();
+        assertThat(settings.keepLatest()).isEqualTo(3);
+        assertThat(settings.sweepsVersions()).isFalse();
     }
 
     @Test
