@@ -295,6 +295,9 @@ public abstract class SweepScenarios {
         // Round C: a2 becomes noncurrent after the cutoff
         String a3 = put("logs/a");
         Clock clock = Clock.fixed(cutoff.plus(java.time.Duration.ofDays(DAYS)), java.time.ZoneOffset.UTC);
+        assertThat(versions()).as("set-up: one version per request").containsExactlyInAnyOrder("logs/a@" + a1,
+                "logs/a@" + a2, "logs/a@" + a3, "logs/c@" + c1, "logs/c@" + cMarker, "logs/e@" + e1,
+                "logs/e@" + eMarker, "logs/old@" + old1, "out/x@" + x1, "out/x@" + x2);
 
         SweepSummary keepOne = sweepVersions(clock, 1, false, admin);
 

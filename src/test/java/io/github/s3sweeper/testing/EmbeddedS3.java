@@ -39,6 +39,8 @@ public final class EmbeddedS3 implements AutoCloseable {
                 .awsAuthentication(AuthenticationType.AWS_V4, ACCESS_KEY, SECRET_KEY)
                 // The default graceful stop waits two seconds for nothing.
                 .stopTimeout(0)
+                // Headroom over the tests' eight uploading threads, so no connection waits on a busy pool.
+                .jettyMaxThreads(64)
                 .build();
         try {
             proxy.start();
