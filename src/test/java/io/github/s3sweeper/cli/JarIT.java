@@ -1,13 +1,11 @@
 package io.github.s3sweeper.cli;
 
 import io.github.s3sweeper.testing.EmbeddedS3;
-import io.github.s3sweeper.testing.S3TestClients;
-import org.junit.jupiter.api.AfterAll;
+import io.github.s3sweeper.testing.FilesystemS3Test;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.services.s3.S3Client;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -22,42 +20,25 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code java -jar target/s3-sweeper.jar} as a user runs it, in its own JVM, against a real S3 server. */
-class JarIT {
+class JarIT extends FilesystemS3Test {
 
     private static final Path JAR = Path.of("target", "s3-sweeper.jar");
-    private static final AtomicInteger BUCKETS = new AtomicInteger();
 
-    @TempDir
-    static Path storage;
-    private static EmbeddedS3 server;
-    private static S3Client admin;
-    private String bucket;
 
     record Run(int exit, String stdout, String stderr) {
     }
 
     @BeforeAll
-    static void start() {
+    static void jarIsBuilt() {
         assertThat(JAR).as("the shaded jar is built in the package phase").exists();
-        server = EmbeddedS3.filesystem(storage);
-        admin = server.client();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        admin.close();
-        server.close();
     }
 
     @BeforeEach
     void fillBucket() {
-        bucket = "jar-" + BUCKETS.incrementAndGet();
-        admin.createBucket(b -> b.bucket(bucket));
         Instant now = Instant.now();
         server.putFile(bucket, "exports/2026/old.csv", "a,b\n", now.minus(Duration.ofDays(10)));
         server.putFile(bucket, "exports/2026/fresh.csv", "a,b\n", now.minus(Duration.ofDays(1)));
@@ -89,10 +70,6 @@ class JarIT {
         String stderr = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
         return new Run(process.exitValue(), stdout, stderr);
-    }
-
-    private List<String> keys() {
-        return S3TestClients.keys(admin, bucket);
     }
 
     @Test

@@ -4,18 +4,10 @@ import io.github.s3sweeper.config.Age;
 import io.github.s3sweeper.config.SweepSettings;
 import io.github.s3sweeper.report.SweepSummary;
 import io.github.s3sweeper.rules.Glob;
-import io.github.s3sweeper.testing.EmbeddedS3;
-import io.github.s3sweeper.testing.RequestRecorder;
+import io.github.s3sweeper.testing.FilesystemS3Test;
 import io.github.s3sweeper.testing.S3TestClients;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.services.s3.S3Client;
 
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,56 +17,16 @@ import java.util.List;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Each rule beyond "older than N days", against s3proxy's filesystem store with exact ages. */
-class RetentionRulesIT {
+class RetentionRulesIT extends FilesystemS3Test {
 
     private static final Instant NOW = Instant.parse("2026-11-26T03:00:00Z");
     private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
-    private static final AtomicInteger BUCKETS = new AtomicInteger();
-
-    @TempDir
-    static Path storage;
-    private static EmbeddedS3 server;
-
-    private String bucket;
-    private S3Client admin;
-    private final RequestRecorder recorder = new RequestRecorder();
-    private S3Client watched;
-
-    @BeforeAll
-    static void start() {
-        server = EmbeddedS3.filesystem(storage);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        server.close();
-    }
-
-    @BeforeEach
-    void createBucket() {
-        admin = server.client();
-        watched = server.client(recorder);
-        bucket = "rules-" + BUCKETS.incrementAndGet();
-        admin.createBucket(b -> b.bucket(bucket));
-    }
-
-    @AfterEach
-    void closeClients() {
-        admin.close();
-        watched.close();
-    }
-
     private void put(String key, Duration age, int bytes) {
-        server.putFile(bucket, key, "x".repeat(bytes), NOW.minus(age));
-    }
-
-    private Set<String> keys() {
-        return new TreeSet<>(S3TestClients.keys(admin, bucket));
+        put(key, NOW, age, bytes);
     }
 
     private SweepSettings.Builder settings(String prefix, Age age) {

@@ -3,16 +3,9 @@ package io.github.s3sweeper.engine;
 import io.github.s3sweeper.config.SweepSettings;
 import io.github.s3sweeper.report.KeyError;
 import io.github.s3sweeper.report.SweepSummary;
-import io.github.s3sweeper.testing.EmbeddedS3;
 import io.github.s3sweeper.testing.FailingKeysS3Client;
-import io.github.s3sweeper.testing.RequestRecorder;
-import io.github.s3sweeper.testing.S3TestClients;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
+import io.github.s3sweeper.testing.FilesystemS3Test;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import software.amazon.awssdk.services.s3.DelegatingS3Client;
@@ -25,7 +18,6 @@ import software.amazon.awssdk.services.s3.model.S3Error;
 import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.services.s3.paginators.ListObjectsV2Iterable;
 
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,7 +26,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -43,53 +34,14 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
  * Scenarios that need exact ages or many objects: s3proxy's filesystem store reports a file's mtime as the
  * object's LastModified, so objects are written as files with the age each test wants.
  */
-class S3ProxyFilesystemIT {
+class S3ProxyFilesystemIT extends FilesystemS3Test {
 
     private static final Instant NOW = Instant.parse("2026-11-26T03:00:00Z");
     private static final int DAYS = 30;
     private static final Instant CUTOFF = NOW.minus(Duration.ofDays(DAYS));
     private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
-    private static final AtomicInteger BUCKETS = new AtomicInteger();
-
-    @TempDir
-    static Path storage;
-    private static EmbeddedS3 server;
-
-    private String bucket;
-    private S3Client admin;
-    private final RequestRecorder recorder = new RequestRecorder();
-    private S3Client watched;
-
-    @BeforeAll
-    static void start() {
-        server = EmbeddedS3.filesystem(storage);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        server.close();
-    }
-
-    @BeforeEach
-    void createBucket() {
-        admin = server.client();
-        watched = server.client(recorder);
-        bucket = "fs-" + BUCKETS.incrementAndGet();
-        admin.createBucket(b -> b.bucket(bucket));
-    }
-
-    @AfterEach
-    void closeClients() {
-        admin.close();
-        watched.close();
-    }
-
     private void put(String key, Instant lastModified) {
-        server.putFile(bucket, key, "data of " + key, lastModified);
-    }
-
-    private Set<String> keys() {
-        return new TreeSet<>(S3TestClients.keys(admin, bucket));
+        put(key, "data of " + key, lastModified);
     }
 
     private SweepSummary sweep(S3Client client, String prefix, boolean dryRun) {

@@ -6,17 +6,12 @@ import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import io.github.s3sweeper.aws.S3ClientFactory;
 import io.github.s3sweeper.engine.SweepFailedException;
 import io.github.s3sweeper.report.SweepSummary;
-import io.github.s3sweeper.testing.EmbeddedS3;
-import io.github.s3sweeper.testing.S3TestClients;
+import io.github.s3sweeper.testing.FilesystemS3Test;
 import io.github.s3sweeper.testing.TestContext;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import software.amazon.awssdk.services.s3.S3Client;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +20,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
@@ -38,35 +32,15 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
  * The handler as Lambda runs it: events from events/ through the runtime's deserialization, the production S3
  * client built from AWS_ENDPOINT_URL_S3, a real S3 server behind it.
  */
-class SweepHandlerIT {
+class SweepHandlerIT extends FilesystemS3Test {
 
     private static final Instant NOW = Instant.parse("2026-11-26T03:00:00Z");
     private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
-    private static final AtomicInteger BUCKETS = new AtomicInteger();
 
-    @TempDir
-    static Path storage;
-    private static EmbeddedS3 server;
-    private static S3Client admin;
 
-    private String bucket;
-
-    @BeforeAll
-    static void start() {
-        server = EmbeddedS3.filesystem(storage);
-        admin = server.client();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        admin.close();
-        server.close();
-    }
 
     @BeforeEach
     void fillBucket() {
-        bucket = "handler-" + BUCKETS.incrementAndGet();
-        admin.createBucket(b -> b.bucket(bucket));
         for (int i = 0; i < 5; i++) {
             server.putFile(bucket, "backups/old-" + i, "old", NOW.minus(Duration.ofDays(31)));
             server.putFile(bucket, "backups/new-" + i, "new", NOW.minus(Duration.ofDays(29)));
@@ -82,10 +56,6 @@ class SweepHandlerIT {
         env.put("AWS_REGION", "us-east-1");
         env.put("AWS_ENDPOINT_URL_S3", server.endpoint().toString());
         return env;
-    }
-
-    private List<String> keys() {
-        return S3TestClients.keys(admin, bucket);
     }
 
     @SuppressWarnings("unchecked")
