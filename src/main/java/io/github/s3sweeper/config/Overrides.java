@@ -21,9 +21,11 @@ public record Overrides(
         List<Glob> include,
         List<Glob> exclude,
         Long minSize,
-        Long maxSize) {
+        Long maxSize,
+        String startAfter) {
 
-    public static final Overrides NONE = new Overrides(null, null, null, null, null, null, null, null, null, null);
+    public static final Overrides NONE =
+            new Overrides(null, null, null, null, null, null, null, null, null, null, null);
 
     /** The environment's settings with these applied, or one exception naming every field that does not fit. */
     public SweepSettings applyTo(SweepSettings base) {
@@ -36,6 +38,11 @@ public record Overrides(
                 problems.add(RunRequest.label("prefix") + "=\"" + prefix + "\": " + problem
                         + "; allowed: a prefix that starts with \"" + base.prefix() + "\"");
             }
+        }
+        String effectivePrefix = prefix != null ? prefix : base.prefix();
+        if (startAfter != null && !startAfter.startsWith(effectivePrefix)) {
+            problems.add(RunRequest.label("startAfter") + "=\"" + startAfter + "\": outside the prefix \""
+                    + effectivePrefix + "\"; allowed: a key under the prefix, as a previous run's resumeAfter gives");
         }
         long min = minSize != null ? minSize : base.minSize();
         long max = maxSize != null ? maxSize : base.maxSize();
@@ -70,6 +77,9 @@ public record Overrides(
         }
         if (exclude != null) {
             settings.exclude(exclude);
+        }
+        if (startAfter != null) {
+            settings.startAfter(startAfter);
         }
         return settings.build();
     }

@@ -20,7 +20,7 @@ public record RunRequest(String trigger, Overrides overrides) {
 
     public static final String TRIGGER = "trigger";
     private static final Set<String> FIELDS = Set.of(TRIGGER, "prefix", "retentionDays", "olderThan", "dryRun",
-            "keepLatest", "maxDeletes", "include", "exclude", "minSize", "maxSize");
+            "keepLatest", "maxDeletes", "include", "exclude", "minSize", "maxSize", "startAfter");
     private static final String MANUAL = "manual";
 
     public static RunRequest parse(Map<String, Object> event) {
@@ -54,7 +54,8 @@ public record RunRequest(String trigger, Overrides overrides) {
                 fields.globs("include"),
                 fields.globs("exclude"),
                 fields.size("minSize"),
-                fields.size("maxSize"));
+                fields.size("maxSize"),
+                fields.string("startAfter", "a key to resume after, as a previous run's resumeAfter gives"));
         if (overrides.retentionDays() != null && overrides.olderThan() != null) {
             problems.add("input fields \"retentionDays\" and \"olderThan\": both are set; allowed: at most one");
         }

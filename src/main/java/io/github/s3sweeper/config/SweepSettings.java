@@ -17,6 +17,7 @@ import java.util.OptionalLong;
  * @param noncurrentDays   when present, noncurrent versions noncurrent for longer are deleted too (versioned buckets)
  * @param keepNoncurrent   the newest noncurrent versions of each key that stay
  * @param bypassGovernance send the Object Lock governance-mode bypass with version deletions
+ * @param startAfter       list only keys after this one (resuming a run that ran out of time), or null
  */
 public record SweepSettings(
         String bucket,
@@ -31,7 +32,8 @@ public record SweepSettings(
         long maxSize,
         OptionalInt noncurrentDays,
         int keepNoncurrent,
-        boolean bypassGovernance) {
+        boolean bypassGovernance,
+        String startAfter) {
 
     public SweepSettings {
         Objects.requireNonNull(bucket, "bucket");
@@ -55,7 +57,8 @@ public record SweepSettings(
     public Builder toBuilder() {
         return new Builder(bucket, prefix, age).dryRun(dryRun).keepLatest(keepLatest).maxDeletes(maxDeletes)
                 .include(include).exclude(exclude).minSize(minSize).maxSize(maxSize)
-                .noncurrentDays(noncurrentDays).keepNoncurrent(keepNoncurrent).bypassGovernance(bypassGovernance);
+                .noncurrentDays(noncurrentDays).keepNoncurrent(keepNoncurrent).bypassGovernance(bypassGovernance)
+                .startAfter(startAfter);
     }
 
     public SweepSettings withDryRun(boolean value) {
@@ -86,6 +89,7 @@ public record SweepSettings(
         private OptionalInt noncurrentDays = OptionalInt.empty();
         private int keepNoncurrent;
         private boolean bypassGovernance;
+        private String startAfter;
 
         private Builder(String bucket, String prefix, Age age) {
             this.bucket = bucket;
@@ -153,9 +157,14 @@ public record SweepSettings(
             return this;
         }
 
+        public Builder startAfter(String value) {
+            startAfter = value;
+            return this;
+        }
+
         public SweepSettings build() {
             return new SweepSettings(bucket, prefix, age, dryRun, keepLatest, maxDeletes, include, exclude, minSize,
-                    maxSize, noncurrentDays, keepNoncurrent, bypassGovernance);
+                    maxSize, noncurrentDays, keepNoncurrent, bypassGovernance, startAfter);
         }
     }
 }

@@ -41,12 +41,18 @@ public final class Sweeper {
     private final Clock clock;
     private final SweepSettings settings;
     private final SweepListener listener;
+    private final Budget budget;
 
     public Sweeper(S3Client s3, Clock clock, SweepSettings settings, SweepListener listener) {
+        this(s3, clock, settings, listener, Budget.UNLIMITED);
+    }
+
+    public Sweeper(S3Client s3, Clock clock, SweepSettings settings, SweepListener listener, Budget budget) {
         this.s3 = Objects.requireNonNull(s3, "s3");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.listener = Objects.requireNonNull(listener, "listener");
+        this.budget = Objects.requireNonNull(budget, "budget");
     }
 
     /**
@@ -135,13 +141,22 @@ public final class Sweeper {
         if (!settings.prefix().isEmpty()) {
             request.prefix(settings.prefix());
         }
+        if (settings.startAfter() != null) {
+            request.startAfter(settings.startAfter());
+        }
         for (ListObjectsV2Response page : s3.listObjectsV2Paginator(request.build())) {
             tally.listRequests++;
+            String lastKey = null;
             for (S3Object object : page.contents()) {
                 tally.scanned++;
+                lastKey = object.key();
                 if (object.key() != null && object.lastModified() != null) {
                     rule.offer(new StoredObject(object.key(), object.lastModified(), sizeOf(object.size())), current);
                 }
+            }
+            if (Boolean.TRUE.equals(page.isTruncated()) && lastKey != null && budget.exhausted()) {
+                tally.resumeAfter = lastKey; // the next page is never requested
+                return;
             }
         }
     }
@@ -177,11 +192,23 @@ public final class Sweeper {
         if (!settings.prefix().isEmpty()) {
             request.prefix(settings.prefix());
         }
+        if (settings.startAfter() != null) {
+            request.keyMarker(settings.startAfter());
+        }
         for (ListObjectVersionsResponse page : s3.listObjectVersionsPaginator(request.build())) {
             tally.listRequests++;
+            String lastKey = null;
             for (VersionEntry entry : inListingOrder(page)) {
                 tally.versionsScanned++;
+                lastKey = entry.key();
                 versionRule.offer(entry, versions);
+            }
+            if (Boolean.TRUE.equals(page.isTruncated()) && lastKey != null && budget.exhausted()) {
+                // Versions of the last key that the next page would hold are left for the resumed run to skip:
+                // it starts after this key, so they stay, which is the safe side.
+                tally.resumeAfter = lastKey;
+                versionRule.abandon();
+                return;
             }
         }
         versionRule.finish(versions);

@@ -26,6 +26,7 @@ final class Tally {
     long deleteMarkersDeleted;
     long listRequests;
     long deleteRequests;
+    String resumeAfter;
     private final List<KeyError> errors = new ArrayList<>();
     private final List<KeyError> lockedKeys = new ArrayList<>();
 
@@ -65,6 +66,7 @@ final class Tally {
                 failed, locked, leftByCap > 0, leftByCap, bytesDeleted,
                 settings.noncurrentDays().isPresent() ? settings.noncurrentDays().getAsInt() : null,
                 noncurrentCutoff == null ? null : noncurrentCutoff.toString(), versionsScanned, noncurrentDeleted,
-                deleteMarkersDeleted, errors, lockedKeys, listRequests, deleteRequests, durationMs);
+                deleteMarkersDeleted, errors, lockedKeys, listRequests, deleteRequests, resumeAfter == null,
+                resumeAfter, durationMs);
     }
 }

@@ -11,6 +11,7 @@ import io.github.s3sweeper.config.S3Settings;
 import io.github.s3sweeper.config.Settings;
 import io.github.s3sweeper.config.SettingsParser;
 import io.github.s3sweeper.config.SweepSettings;
+import io.github.s3sweeper.engine.Budget;
 import io.github.s3sweeper.engine.SweepFailedException;
 import io.github.s3sweeper.engine.Sweeper;
 import io.github.s3sweeper.report.SweepSummary;
@@ -69,10 +70,11 @@ public final class SweepHandler implements RequestHandler<Map<String, Object>, S
         start.put("overrides", request.overrides() != Overrides.NONE);
         log.event(LogLevel.INFO, "start", start);
 
-        Sweeper sweeper = new Sweeper(clients.apply(settings.s3()), clock, sweep, log);
+        Budget budget = Budget.ofRemaining(context.getRemainingTimeInMillis(), System::nanoTime);
+        Sweeper sweeper = new Sweeper(clients.apply(settings.s3()), clock, sweep, log, budget);
         try {
             SweepSummary summary = sweeper.run();
-            log.summary(summary, LogLevel.INFO);
+            log.summary(summary, summary.complete() ? LogLevel.INFO : LogLevel.WARN);
             return summary;
         } catch (SweepFailedException e) {
             log.summary(e.summary(), LogLevel.ERROR);

@@ -33,6 +33,8 @@ import java.util.Map;
  * @param lockedKeys           the first {@value #MAX_ERRORS} locked versions
  * @param listRequests         list requests made (ListObjectsV2 or ListObjectVersions), a failed one included
  * @param deleteRequests       DeleteObjects requests sent (and DeleteObject, for keys XML cannot carry)
+ * @param complete             false when the run stopped listing before the end to stay within its time budget
+ * @param resumeAfter          when not complete: the last key examined; a run with startAfter set to it goes on
  */
 public record SweepSummary(
         String bucket,
@@ -61,6 +63,8 @@ public record SweepSummary(
         List<KeyError> lockedKeys,
         long listRequests,
         long deleteRequests,
+        boolean complete,
+        String resumeAfter,
         long durationMs) {
 
     public static final int MAX_ERRORS = 100;
@@ -104,6 +108,8 @@ public record SweepSummary(
         map.put("lockedKeys", lockedKeys.stream().map(SweepSummary::errorMap).toList());
         map.put("listRequests", listRequests);
         map.put("deleteRequests", deleteRequests);
+        map.put("complete", complete);
+        map.put("resumeAfter", resumeAfter);
         map.put("durationMs", durationMs);
         return map;
     }
@@ -153,6 +159,10 @@ public record SweepSummary(
             account.append(String.format("Left by MAX_DELETES:   %d%n", leftByCap));
         }
         account.append(String.format("Left to delete:        %d", left()));
+        if (!complete) {
+            account.append(String.format("%nStopped early to stay within the time limit; resume after: %s",
+                    resumeAfter));
+        }
         return account.toString();
     }
 }

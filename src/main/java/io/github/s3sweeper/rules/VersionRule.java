@@ -75,6 +75,15 @@ public final class VersionRule {
         key = null;
     }
 
+    /**
+     * Ends a listing cut short: the last key may have more entries on a page never read, so what it still holds
+     * (a delete marker that looked alone) is left undecided, which keeps it.
+     */
+    public void abandon() {
+        latestMarker = null;
+        key = null;
+    }
+
     private void decideNoncurrent(VersionEntry entry, Decisions decisions) {
         if (latestMarker != null) {
             decisions.keep(latestMarker); // other versions remain: not an expired delete marker

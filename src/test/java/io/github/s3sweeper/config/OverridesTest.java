@@ -114,4 +114,13 @@ class OverridesTest {
 
         assertThat(RunRequest.parse(event).overrides()).isEqualTo(Overrides.NONE);
     }
+
+    @Test
+    void startAfterResumesInsideThePrefixOnly() {
+        assertThat(apply("startAfter", "logs/2026/11/x.log").startAfter()).isEqualTo("logs/2026/11/x.log");
+        assertThatThrownBy(() -> apply("startAfter", "other/x"))
+                .hasMessageContaining("input field \"startAfter\"=\"other/x\": outside the prefix \"logs/\"");
+        assertThatThrownBy(() -> apply("prefix", "logs/a/", "startAfter", "logs/b/x"))
+                .hasMessageContaining("outside the prefix \"logs/a/\"");
+    }
 }

@@ -37,7 +37,7 @@ class RunRequestTest {
         assertThatThrownBy(() -> RunRequest.parse(Map.of("prefx", "logs/", "retention", 3)))
                 .isInstanceOf(InvalidSettingsException.class)
                 .hasMessageContaining("input field \"prefx\": unknown; allowed fields: dryRun, exclude, include, keepLatest,"
-                        + " maxDeletes, maxSize, minSize, olderThan, prefix, retentionDays, trigger")
+                        + " maxDeletes, maxSize, minSize, olderThan, prefix, retentionDays, startAfter, trigger")
                 .hasMessageContaining("input field \"retention\": unknown");
     }
 

@@ -263,4 +263,43 @@ class S3ProxyFilesystemIT extends FilesystemS3Test {
         assertThat(summary.deleted()).isEqualTo(1);
         assertThat(recorder.deleteBatchSizes()).containsExactly(1);
     }
+
+    @Test
+    void aRunOutOfTimeStopsAfterAPageAndTheResumedRunFinishesWithoutDoubleCounting() {
+        for (int i = 0; i < 2500; i++) {
+            put(String.format("logs/%05d", i), i % 3 == 0 ? NOW : CUTOFF.minusSeconds(10));
+        }
+        java.util.concurrent.atomic.AtomicInteger checks = new java.util.concurrent.atomic.AtomicInteger();
+        Budget onePage = () -> checks.incrementAndGet() >= 1;
+        SweepSettings settings = SweepSettings.of(bucket, "logs/", DAYS, false);
+
+        SweepSummary first = new Sweeper(watched, CLOCK, settings, SweepListener.NONE, onePage).run();
+
+        assertThat(first.complete()).isFalse();
+        assertThat(first.resumeAfter()).isEqualTo("logs/00999");
+        assertThat(first.listRequests()).isEqualTo(1);
+        assertThat(first.scanned()).isEqualTo(1000);
+        assertThat(first.deleted()).isEqualTo(666);
+        assertThat(keys()).filteredOn(k -> k.compareTo("logs/00999") <= 0).hasSize(334);
+
+        SweepSummary rest = new Sweeper(watched, CLOCK, settings.toBuilder().startAfter(first.resumeAfter()).build(),
+                SweepListener.NONE).run();
+
+        assertThat(rest.complete()).isTrue();
+        assertThat(rest.resumeAfter()).isNull();
+        assertThat(rest.scanned()).isEqualTo(1500);
+        assertThat(first.deleted() + rest.deleted()).isEqualTo(1666);
+        assertThat(keys()).hasSize(834).allMatch(k -> Integer.parseInt(k.substring(5)) % 3 == 0);
+    }
+
+    @Test
+    void aBudgetSpentOnTheLastPageStillCompletesTheRun() {
+        put("logs/a", CUTOFF.minusSeconds(10));
+
+        SweepSummary summary = new Sweeper(watched, CLOCK, SweepSettings.of(bucket, "logs/", DAYS, false),
+                SweepListener.NONE, () -> true).run();
+
+        assertThat(summary.complete()).isTrue();
+        assertThat(summary.deleted()).isEqualTo(1);
+    }
 }

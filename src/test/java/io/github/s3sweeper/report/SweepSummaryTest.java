@@ -16,7 +16,7 @@ class SweepSummaryTest {
             3100, 10, 1,
             List.of(new KeyError("logs/\"quoted\"\n", "AccessDenied", "Access Denied"),
                     new KeyError("logs/é ☃", "v1", "InternalError", "try again")),
-            List.of(), 3, 2, 1234);
+            List.of(), 3, 2, true, null, 1234);
 
     @SuppressWarnings("unchecked")
     private static Map<String, Object> parse(String json) {
@@ -33,7 +33,7 @@ class SweepSummaryTest {
                 "dryRun", "versioning", "scanned", "matched", "expired", "keptLatest", "deleted", "failed", "locked",
                 "capped", "leftByCap", "bytesDeleted", "noncurrentDays", "noncurrentCutoff", "versionsScanned",
                 "noncurrentDeleted", "deleteMarkersDeleted", "errors", "lockedKeys", "listRequests", "deleteRequests",
-                "durationMs");
+                "complete", "durationMs");
     }
 
     @Test
@@ -61,7 +61,7 @@ class SweepSummaryTest {
     void errorListIsCopiedNotShared() {
         List<KeyError> errors = new java.util.ArrayList<>();
         SweepSummary summary = new SweepSummary("b", "p", 1, "P1D", "c", true, "Disabled", 0, 0, 0, 0, 0, 0, 0, false,
-                0, 0, null, null, 0, 0, 0, errors, List.of(), 0, 0, 0);
+                0, 0, null, null, 0, 0, 0, errors, List.of(), 0, 0, true, null, 0);
         errors.add(new KeyError("k", "c", "m"));
 
         assertThat(summary.errors()).isEmpty();

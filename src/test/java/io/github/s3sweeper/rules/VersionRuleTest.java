@@ -111,4 +111,14 @@ class VersionRuleTest {
 
         assertThat(decided).containsExactly("current t2", "keep t1", "keep m");
     }
+
+    @Test
+    void aListingCutShortLeavesTheLastKeysMarkerAlone() {
+        VersionRule rule = new VersionRule(Selection.under("p/"), CUTOFF, 0);
+        rule.offer(marker("p/a", "m", -10, true), decisions);
+
+        rule.abandon();
+
+        assertThat(decided).as("p/a may have versions on the page never read").isEmpty();
+    }
 }

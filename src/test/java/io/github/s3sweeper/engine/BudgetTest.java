@@ -1,0 +1,49 @@
+package io.github.s3sweeper.engine;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class BudgetTest {
+
+    private final AtomicLong nanos = new AtomicLong(1_000);
+
+    private void advanceMillis(long millis) {
+        nanos.addAndGet(millis * 1_000_000L);
+    }
+
+    @Test
+    void endsThirtySecondsBeforeAFifteenMinuteTimeout() {
+        Budget budget = Budget.ofRemaining(900_000, nanos::get);
+
+        advanceMillis(869_999);
+        assertThat(budget.exhausted()).isFalse();
+        advanceMillis(1);
+        assertThat(budget.exhausted()).isTrue();
+    }
+
+    @Test
+    void keepsATenthOfAMidSizedBudget() {
+        Budget budget = Budget.ofRemaining(100_000, nanos::get);
+
+        advanceMillis(89_999);
+        assertThat(budget.exhausted()).isFalse();
+        advanceMillis(1);
+        assertThat(budget.exhausted()).isTrue();
+    }
+
+    @Test
+    void keepsAtLeastFiveSecondsAndIsSpentAtOnceWhenLessRemains() {
+        assertThat(Budget.ofRemaining(4_000, nanos::get).exhausted()).isTrue();
+        Budget budget = Budget.ofRemaining(20_000, nanos::get);
+        advanceMillis(14_999);
+        assertThat(budget.exhausted()).isFalse();
+    }
+
+    @Test
+    void unlimitedIsNeverSpent() {
+        assertThat(Budget.UNLIMITED.exhausted()).isFalse();
+    }
+}
