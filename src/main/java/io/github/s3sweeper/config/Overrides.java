@@ -44,6 +44,11 @@ public record Overrides(
             problems.add(RunRequest.label("startAfter") + "=\"" + startAfter + "\": outside the prefix \""
                     + effectivePrefix + "\"; allowed: a key under the prefix, as a previous run's resumeAfter gives");
         }
+        if (Boolean.FALSE.equals(dryRun) && base.dryRun()) {
+            // A dry run is a promise that nothing is deleted: an input may turn one on, never off.
+            problems.add(RunRequest.label("dryRun") + "=false: the environment says DRY_RUN=true (or --dry-run was"
+                    + " given); allowed: true, or leave it out");
+        }
         long min = minSize != null ? minSize : base.minSize();
         long max = maxSize != null ? maxSize : base.maxSize();
         if (min > max) {

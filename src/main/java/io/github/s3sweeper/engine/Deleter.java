@@ -48,11 +48,12 @@ final class Deleter {
             return; // an entry listed twice by a misbehaving server is one entry, counted once
         }
         tally.expired++;
-        listener.onExpired(target);
         if (settings.maxDeletes().isPresent() && sent >= settings.maxDeletes().getAsLong()) {
             tally.leftByCap++;
+            listener.onLeftByCap(target);
             return;
         }
+        listener.onExpired(target);
         sent++;
         if (settings.dryRun()) {
             return;
@@ -106,8 +107,8 @@ final class Deleter {
                 // Errors for entries we did not send (a server that rewrote them): no entry of the batch can be
                 // confirmed deleted, so none is claimed; the strange errors are shown as they came.
                 unmatched.forEach(e -> tally.show(new KeyError(e.key(), e.versionId(), e.code(), e.message())));
-                String reason = "S3 reported errors for " + unmatched.size() + " entries not in the request;"
-                        + " the deletion of this one cannot be confirmed";
+                String reason = "S3 reported " + unmatched.size() + " error(s) that name no single entry of the"
+                        + " request; the deletion of this one cannot be confirmed";
                 batch.values().forEach(t -> fail(t, "Unconfirmed", reason));
                 return;
             }

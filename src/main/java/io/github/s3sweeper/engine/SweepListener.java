@@ -8,8 +8,12 @@ public interface SweepListener {
     SweepListener NONE = new SweepListener() {
     };
 
-    /** The rules chose this entry (on a dry run: it would be deleted, unless the cap stops it). */
+    /** The rules chose this entry and the cap allows it: it is to be deleted (on a dry run: it would be). */
     default void onExpired(Target target) {
+    }
+
+    /** The rules chose this entry, but MAX_DELETES was reached: it stays. */
+    default void onLeftByCap(Target target) {
     }
 
     /** S3 confirmed the deletion. */

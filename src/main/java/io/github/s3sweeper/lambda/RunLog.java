@@ -46,6 +46,11 @@ final class RunLog implements SweepListener {
     }
 
     @Override
+    public void onLeftByCap(Target target) {
+        event(LogLevel.DEBUG, "leftByCap", targetFields(target));
+    }
+
+    @Override
     public void onDeleted(Target target) {
         event(LogLevel.DEBUG, "deleted", targetFields(target));
     }

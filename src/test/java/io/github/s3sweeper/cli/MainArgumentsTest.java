@@ -75,4 +75,14 @@ class MainArgumentsTest {
         assertThat(run(Map.of(), "--help")).isEqualTo(Main.OK);
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("--dry-run").contains("Exit status");
     }
+
+    @Test
+    void anEventCannotSwitchOffTheDryRunFlag(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("live.json"), "{\"dryRun\": false}");
+        Map<String, String> env = Map.of("BUCKET_NAME", "my-backups", "PREFIX", "logs/", "RETENTION_DAYS", "30",
+                "AWS_REGION", "us-east-1", "AWS_ENDPOINT_URL_S3", "http://127.0.0.1:9");
+
+        assertThat(run(env, "--dry-run", "--event", file.toString())).isEqualTo(Main.BAD_SETTINGS);
+        assertThat(stderr()).contains("input field \"dryRun\"=false: the environment says DRY_RUN=true");
+    }
 }

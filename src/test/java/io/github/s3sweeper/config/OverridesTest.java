@@ -123,4 +123,23 @@ class OverridesTest {
         assertThatThrownBy(() -> apply("prefix", "logs/a/", "startAfter", "logs/b/x"))
                 .hasMessageContaining("outside the prefix \"logs/a/\"");
     }
+
+    @Test
+    void anInputMayTurnADryRunOnButNeverOff() {
+        SweepSettings dry = BASE.withDryRun(true);
+
+        assertThat(RunRequest.parse(Map.of("dryRun", true)).overrides().applyTo(BASE).dryRun()).isTrue();
+        assertThatThrownBy(() -> RunRequest.parse(Map.of("dryRun", false)).overrides().applyTo(dry))
+                .isInstanceOf(InvalidSettingsException.class)
+                .hasMessageContaining("input field \"dryRun\"=false: the environment says DRY_RUN=true");
+    }
+
+    @Test
+    void nullFieldsLeaveTheEnvironmentsValue() {
+        Map<String, Object> event = new HashMap<>();
+        event.put("prefix", null);
+        event.put("keepLatest", null);
+
+        assertThat(RunRequest.parse(event).overrides().applyTo(BASE)).isEqualTo(BASE);
+    }
 }
