@@ -1,6 +1,7 @@
 package io.github.s3sweeper.aws;
 
 import io.github.s3sweeper.config.S3Settings;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -22,7 +23,10 @@ public final class S3ClientFactory {
                 .httpClientBuilder(UrlConnectionHttpClient.builder())
                 // Checksums only where S3 requires them (DeleteObjects): what every S3-compatible server accepts.
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
+                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+                // Adaptive retries: 503 SlowDown and 5xx are retried with backoff, and throttling also slows the
+                // client's own request rate, which is what S3's per-prefix limits ask of a bulk deleter.
+                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.adaptiveRetryStrategy()));
         if (settings.endpoint().isPresent()) {
             builder.endpointOverride(settings.endpoint().get())
                     // Other S3 servers (LocalStack, MinIO, test servers) do not serve virtual-hosted bucket names.

@@ -12,11 +12,16 @@ import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.S3Error;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
+import software.amazon.awssdk.retries.api.BackoffStrategy;
+
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Collects what the rules chose into DeleteObjects batches of at most {@value #MAX_BATCH} entries, sends each as
@@ -27,19 +32,37 @@ final class Deleter {
 
     /** DeleteObjects accepts at most this many keys per request. */
     static final int MAX_BATCH = 1000;
+    /** How many more times an entry refused with a retryable code is sent. */
+    static final int KEY_RETRIES = 3;
+    static final Set<String> RETRYABLE_CODES =
+            Set.of("SlowDown", "InternalError", "ServiceUnavailable", "RequestTimeout", "OperationAborted");
+    private static final BackoffStrategy KEY_BACKOFF =
+            BackoffStrategy.exponentialDelay(Duration.ofMillis(200), Duration.ofSeconds(5));
 
     private final S3Client s3;
     private final SweepSettings settings;
     private final Tally tally;
     private final SweepListener listener;
+    private final Consumer<Duration> pause;
     private final Map<Target.Id, Target> batch = new LinkedHashMap<>();
     private long sent;
 
-    Deleter(S3Client s3, SweepSettings settings, Tally tally, SweepListener listener) {
+    Deleter(S3Client s3, SweepSettings settings, Tally tally, SweepListener listener, Consumer<Duration> pause) {
         this.s3 = s3;
         this.settings = settings;
         this.tally = tally;
         this.listener = listener;
+        this.pause = pause;
+    }
+
+    /** Sleeps for real: how the engine waits between retries of refused entries. */
+    static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while backing off", e);
+        }
     }
 
     /** Takes one entry the rules chose; sends the batch once it is full. */
@@ -80,7 +103,29 @@ final class Deleter {
         batch.clear();
     }
 
+    /**
+     * Sends the batch; entries S3 refused with a code worth retrying (SlowDown, InternalError, ...) are sent again,
+     * with the SDK's exponential backoff, at most {@value #KEY_RETRIES} times, then reported as failed. The SDK's own
+     * retry strategy covers whole requests; these per-key errors arrive inside a 200 answer, beyond its reach.
+     */
     private void deleteObjects() {
+        Map<Target.Id, S3Error> retry = sendBatch();
+        for (int attempt = 1; !retry.isEmpty(); attempt++) {
+            Map<Target.Id, Target> again = new LinkedHashMap<>();
+            retry.keySet().forEach(id -> again.put(id, batch.get(id)));
+            if (attempt > KEY_RETRIES) {
+                retry.forEach((id, error) -> fail(again.get(id), error.code(), error.message()));
+                return;
+            }
+            pause.accept(KEY_BACKOFF.computeDelay(attempt));
+            batch.clear();
+            batch.putAll(again);
+            retry = sendBatch();
+        }
+    }
+
+    /** One DeleteObjects for what the batch holds; returns the entries refused with a retryable code. */
+    private Map<Target.Id, S3Error> sendBatch() {
         List<ObjectIdentifier> ids = batch.values().stream()
                 .map(t -> ObjectIdentifier.builder().key(t.key()).versionId(t.versionId()).build())
                 .toList();
@@ -91,31 +136,49 @@ final class Deleter {
             request.bypassGovernanceRetention(true);
         }
         tally.deleteRequests++;
+        Map<Target.Id, S3Error> retryable = new LinkedHashMap<>();
         try {
             DeleteObjectsResponse response = s3.deleteObjects(request.build());
             // Quiet mode: S3 answers 200 and lists only the entries it did not delete.
             List<S3Error> unmatched = new ArrayList<>();
+            Map<Target.Id, Target> refused = new LinkedHashMap<>();
             for (S3Error error : response.errors()) {
-                Target target = batch.remove(matching(error));
-                if (target != null) {
-                    refused(target, error.code(), error.message());
-                } else {
+                Target.Id id = matching(error);
+                Target target = batch.get(id);
+                if (target == null || refused.containsKey(id)) {
                     unmatched.add(error);
+                } else if (RETRYABLE_CODES.contains(error.code())) {
+                    refused.put(id, target);
+                    retryable.put(id, error);
+                } else {
+                    refused.put(id, target);
+                    refused(target, error.code(), error.message());
                 }
             }
             if (!unmatched.isEmpty()) {
-                // Errors for entries we did not send (a server that rewrote them): no entry of the batch can be
-                // confirmed deleted, so none is claimed; the strange errors are shown as they came.
+                // Errors that name no single entry of the request (a server that rewrote keys, or left version ids
+                // out): no other entry can be confirmed deleted, so none is claimed; the errors are shown as they came.
                 unmatched.forEach(e -> tally.show(new KeyError(e.key(), e.versionId(), e.code(), e.message())));
                 String reason = "S3 reported " + unmatched.size() + " error(s) that name no single entry of the"
                         + " request; the deletion of this one cannot be confirmed";
-                batch.values().forEach(t -> fail(t, "Unconfirmed", reason));
-                return;
+                batch.forEach((id, t) -> {
+                    if (!refused.containsKey(id)) {
+                        fail(t, "Unconfirmed", reason);
+                    }
+                });
+                retryable.forEach((id, e) -> fail(batch.get(id), e.code(), e.message()));
+                return Map.of();
             }
-            batch.values().forEach(this::deleted);
+            batch.forEach((id, t) -> {
+                if (!refused.containsKey(id)) {
+                    deleted(t);
+                }
+            });
         } catch (SdkException e) {
+            // The SDK has already retried the request as its retry strategy allows.
             batch.values().forEach(t -> fail(t, errorCode(e), e.getMessage()));
         }
+        return retryable;
     }
 
     /**

@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * Lists the prefix page by page, feeds each entry to the rules as its page arrives, and hands what they choose
@@ -42,17 +43,25 @@ public final class Sweeper {
     private final SweepSettings settings;
     private final SweepListener listener;
     private final Budget budget;
+    private final Consumer<Duration> pause;
 
     public Sweeper(S3Client s3, Clock clock, SweepSettings settings, SweepListener listener) {
         this(s3, clock, settings, listener, Budget.UNLIMITED);
     }
 
     public Sweeper(S3Client s3, Clock clock, SweepSettings settings, SweepListener listener, Budget budget) {
+        this(s3, clock, settings, listener, budget, Deleter::sleep);
+    }
+
+    /** @param pause how to wait between retries of entries S3 refused with a retryable code (tests: no wait) */
+    public Sweeper(S3Client s3, Clock clock, SweepSettings settings, SweepListener listener, Budget budget,
+                   Consumer<Duration> pause) {
         this.s3 = Objects.requireNonNull(s3, "s3");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.listener = Objects.requireNonNull(listener, "listener");
         this.budget = Objects.requireNonNull(budget, "budget");
+        this.pause = Objects.requireNonNull(pause, "pause");
     }
 
     /**
@@ -71,7 +80,7 @@ public final class Sweeper {
         Instant noncurrentCutoff = settings.noncurrentDays().isPresent()
                 ? now.minus(Duration.ofDays(settings.noncurrentDays().getAsInt())) : null;
         Tally tally = new Tally();
-        Deleter deleter = new Deleter(s3, settings, tally, listener);
+        Deleter deleter = new Deleter(s3, settings, tally, listener, pause);
         RetentionRule rule = new RetentionRule(settings.selection(), cutoff, settings.keepLatest());
         RetentionRule.Decisions current = new RetentionRule.Decisions() {
             @Override

@@ -302,4 +302,41 @@ class S3ProxyFilesystemIT extends FilesystemS3Test {
         assertThat(summary.complete()).isTrue();
         assertThat(summary.deleted()).isEqualTo(1);
     }
+
+    @Test
+    void keysRefusedWithSlowDownAreSentAgainWithBackoffUntilDeleted() {
+        for (int i = 0; i < 1500; i++) {
+            put(String.format("logs/%05d", i), CUTOFF.minusSeconds(10));
+        }
+        List<Duration> pauses = new java.util.ArrayList<>();
+        S3Client throttling = new FailingKeysS3Client(watched, Set.of(),
+                java.util.Map.of("logs/00007", 2, "logs/01200", 1), 0, 0);
+
+        SweepSummary summary = new Sweeper(throttling, CLOCK, SweepSettings.of(bucket, "logs/", DAYS, false),
+                SweepListener.NONE, Budget.UNLIMITED, pauses::add).run();
+
+        assertThat(summary.deleted()).isEqualTo(1500);
+        assertThat(summary.failed()).isZero();
+        assertThat(summary.deleteRequests()).as("two batches, two retries of one key, one of another").isEqualTo(5);
+        assertThat(recorder.deleteBatchSizes()).containsExactly(999, 1, 499, 1);
+        assertThat(pauses).hasSize(3).allMatch(d -> !d.isNegative() && d.compareTo(Duration.ofSeconds(5)) <= 0);
+        assertThat(keys()).isEmpty();
+    }
+
+    @Test
+    void aKeyStillThrottledAfterTheRetriesIsReportedAsFailed() {
+        put("logs/a", CUTOFF.minusSeconds(10));
+        put("logs/b", CUTOFF.minusSeconds(10));
+        S3Client throttling = new FailingKeysS3Client(watched, Set.of(), java.util.Map.of("logs/a", 100), 0, 0);
+
+        SweepFailedException failure = catchThrowableOfType(SweepFailedException.class,
+                () -> new Sweeper(throttling, CLOCK, SweepSettings.of(bucket, "logs/", DAYS, false),
+                        SweepListener.NONE, Budget.UNLIMITED, d -> { }).run());
+
+        assertThat(failure.summary().deleted()).isEqualTo(1);
+        assertThat(failure.summary().failed()).isEqualTo(1);
+        assertThat(failure.summary().errors()).extracting(KeyError::code).containsExactly("SlowDown");
+        assertThat(failure.summary().deleteRequests()).isEqualTo(1 + 3);
+        assertThat(keys()).containsExactly("logs/a");
+    }
 }

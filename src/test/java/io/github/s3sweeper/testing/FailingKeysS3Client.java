@@ -15,7 +15,9 @@ import software.amazon.awssdk.services.s3.paginators.ListObjectsV2Iterable;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -26,6 +28,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class FailingKeysS3Client extends DelegatingS3Client {
 
     private final Set<String> refusedKeys;
+    private final Map<String, Integer> slowDowns;
     private final int failingDeleteCall;
     private final int failingListCall;
     private final AtomicInteger deleteCalls = new AtomicInteger();
@@ -37,8 +40,15 @@ public final class FailingKeysS3Client extends DelegatingS3Client {
      * @param failingListCall   1-based ListObjectsV2 call that throws ServiceUnavailable, or 0 for none
      */
     public FailingKeysS3Client(S3Client real, Set<String> refusedKeys, int failingDeleteCall, int failingListCall) {
+        this(real, refusedKeys, Map.of(), failingDeleteCall, failingListCall);
+    }
+
+    /** @param slowDowns keys answered with a SlowDown per-key error, each the given number of times */
+    public FailingKeysS3Client(S3Client real, Set<String> refusedKeys, Map<String, Integer> slowDowns,
+                               int failingDeleteCall, int failingListCall) {
         super(real);
         this.refusedKeys = Set.copyOf(refusedKeys);
+        this.slowDowns = new ConcurrentHashMap<>(slowDowns);
         this.failingDeleteCall = failingDeleteCall;
         this.failingListCall = failingListCall;
     }
@@ -67,6 +77,10 @@ public final class FailingKeysS3Client extends DelegatingS3Client {
         for (ObjectIdentifier id : request.delete().objects()) {
             if (refusedKeys.contains(id.key())) {
                 errors.add(S3Error.builder().key(id.key()).code("AccessDenied").message("Access Denied").build());
+            } else if (slowDowns.getOrDefault(id.key(), 0) > 0) {
+                slowDowns.merge(id.key(), -1, Integer::sum);
+                errors.add(S3Error.builder().key(id.key()).code("SlowDown").message("Please reduce your request rate.")
+                        .build());
             } else {
                 allowed.add(id);
             }
