@@ -18,6 +18,7 @@ import java.util.OptionalLong;
  * @param keepNoncurrent   the newest noncurrent versions of each key that stay
  * @param bypassGovernance send the Object Lock governance-mode bypass with version deletions
  * @param startAfter       list only keys after this one (resuming a run that ran out of time), or null
+ * @param deleteConcurrency DeleteObjects requests in flight while the listing goes on (1: one after another)
  */
 public record SweepSettings(
         String bucket,
@@ -33,7 +34,8 @@ public record SweepSettings(
         OptionalInt noncurrentDays,
         int keepNoncurrent,
         boolean bypassGovernance,
-        String startAfter) {
+        String startAfter,
+        int deleteConcurrency) {
 
     public SweepSettings {
         Objects.requireNonNull(bucket, "bucket");
@@ -43,7 +45,13 @@ public record SweepSettings(
         Objects.requireNonNull(noncurrentDays, "noncurrentDays");
         include = List.copyOf(include);
         exclude = List.copyOf(exclude);
+        if (deleteConcurrency < 1) {
+            throw new IllegalArgumentException("deleteConcurrency must be at least 1: " + deleteConcurrency);
+        }
     }
+
+    /** DeleteObjects requests in flight by default: enough to hide deleting behind listing, gentle on S3. */
+    public static final int DEFAULT_DELETE_CONCURRENCY = 4;
 
     /** Everything under the prefix older than {@code retentionDays}, nothing else set: the v1 behaviour. */
     public static SweepSettings of(String bucket, String prefix, int retentionDays, boolean dryRun) {
@@ -58,7 +66,7 @@ public record SweepSettings(
         return new Builder(bucket, prefix, age).dryRun(dryRun).keepLatest(keepLatest).maxDeletes(maxDeletes)
                 .include(include).exclude(exclude).minSize(minSize).maxSize(maxSize)
                 .noncurrentDays(noncurrentDays).keepNoncurrent(keepNoncurrent).bypassGovernance(bypassGovernance)
-                .startAfter(startAfter);
+                .startAfter(startAfter).deleteConcurrency(deleteConcurrency);
     }
 
     public SweepSettings withDryRun(boolean value) {
@@ -90,6 +98,7 @@ public record SweepSettings(
         private int keepNoncurrent;
         private boolean bypassGovernance;
         private String startAfter;
+        private int deleteConcurrency = DEFAULT_DELETE_CONCURRENCY;
 
         private Builder(String bucket, String prefix, Age age) {
             this.bucket = bucket;
@@ -162,9 +171,14 @@ public record SweepSettings(
             return this;
         }
 
+        public Builder deleteConcurrency(int value) {
+            deleteConcurrency = value;
+            return this;
+        }
+
         public SweepSettings build() {
             return new SweepSettings(bucket, prefix, age, dryRun, keepLatest, maxDeletes, include, exclude, minSize,
-                    maxSize, noncurrentDays, keepNoncurrent, bypassGovernance, startAfter);
+                    maxSize, noncurrentDays, keepNoncurrent, bypassGovernance, startAfter, deleteConcurrency);
         }
     }
 }

@@ -21,6 +21,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
@@ -44,15 +48,31 @@ final class Deleter {
     private final Tally tally;
     private final SweepListener listener;
     private final Consumer<Duration> pause;
-    private final Map<Target.Id, Target> batch = new LinkedHashMap<>();
+    private final int concurrency;
+    private final Semaphore inFlight;
+    private final ExecutorService senders;
+    private final AtomicReference<RuntimeException> senderFailure = new AtomicReference<>();
+    private Map<Target.Id, Target> batch = new LinkedHashMap<>();
     private long sent;
 
-    Deleter(S3Client s3, SweepSettings settings, Tally tally, SweepListener listener, Consumer<Duration> pause) {
+    /**
+     * @param concurrency DeleteObjects requests in flight while listing goes on; 1 sends each batch from the
+     *                    listing thread, as a plain sequential run does
+     */
+    Deleter(S3Client s3, SweepSettings settings, Tally tally, SweepListener listener, Consumer<Duration> pause,
+            int concurrency) {
         this.s3 = s3;
         this.settings = settings;
         this.tally = tally;
         this.listener = listener;
         this.pause = pause;
+        this.concurrency = concurrency;
+        this.inFlight = new Semaphore(concurrency);
+        this.senders = concurrency > 1 ? Executors.newFixedThreadPool(concurrency, runnable -> {
+            Thread thread = new Thread(runnable, "s3-sweeper-delete");
+            thread.setDaemon(true);
+            return thread;
+        }) : null;
     }
 
     /** Sleeps for real: how the engine waits between retries of refused entries. */
@@ -87,20 +107,53 @@ final class Deleter {
         }
     }
 
-    /** Sends what the batch holds. */
+    /** Sends what the batch holds: on the listing thread, or handed to a sender once one of them is free. */
     void flush() {
         if (batch.isEmpty()) {
             return;
         }
+        Map<Target.Id, Target> full = batch;
+        batch = new LinkedHashMap<>();
+        if (senders == null) {
+            deliver(full);
+            return;
+        }
+        // Waiting here for a free sender holds the listing back: at most `concurrency` batches are ever in memory.
+        inFlight.acquireUninterruptibly();
+        senders.execute(() -> {
+            try {
+                deliver(full);
+            } catch (RuntimeException e) {
+                senderFailure.compareAndSet(null, e);
+            } finally {
+                inFlight.release();
+            }
+        });
+    }
+
+    /** Sends the last batch and waits until every request in flight is answered. */
+    void finish() {
+        flush();
+        if (senders != null) {
+            inFlight.acquireUninterruptibly(concurrency);
+            inFlight.release(concurrency);
+            senders.shutdown();
+        }
+        RuntimeException failure = senderFailure.get();
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private void deliver(Map<Target.Id, Target> batch) {
         List<Target> unsafe = batch.values().stream().filter(t -> !XmlText.isValid(t.key())).toList();
         for (Target target : unsafe) {
             batch.remove(target.id());
             deleteOne(target);
         }
         if (!batch.isEmpty()) {
-            deleteObjects();
+            deleteObjects(batch);
         }
-        batch.clear();
     }
 
     /**
@@ -108,8 +161,8 @@ final class Deleter {
      * with the SDK's exponential backoff, at most {@value #KEY_RETRIES} times, then reported as failed. The SDK's own
      * retry strategy covers whole requests; these per-key errors arrive inside a 200 answer, beyond its reach.
      */
-    private void deleteObjects() {
-        Map<Target.Id, S3Error> retry = sendBatch();
+    private void deleteObjects(Map<Target.Id, Target> batch) {
+        Map<Target.Id, S3Error> retry = sendBatch(batch);
         for (int attempt = 1; !retry.isEmpty(); attempt++) {
             Map<Target.Id, Target> again = new LinkedHashMap<>();
             retry.keySet().forEach(id -> again.put(id, batch.get(id)));
@@ -120,12 +173,12 @@ final class Deleter {
             pause.accept(KEY_BACKOFF.computeDelay(attempt));
             batch.clear();
             batch.putAll(again);
-            retry = sendBatch();
+            retry = sendBatch(batch);
         }
     }
 
     /** One DeleteObjects for what the batch holds; returns the entries refused with a retryable code. */
-    private Map<Target.Id, S3Error> sendBatch() {
+    private Map<Target.Id, S3Error> sendBatch(Map<Target.Id, Target> batch) {
         List<ObjectIdentifier> ids = batch.values().stream()
                 .map(t -> ObjectIdentifier.builder().key(t.key()).versionId(t.versionId()).build())
                 .toList();
@@ -135,7 +188,7 @@ final class Deleter {
         if (settings.bypassGovernance()) {
             request.bypassGovernanceRetention(true);
         }
-        tally.deleteRequests++;
+        tally.request();
         Map<Target.Id, S3Error> retryable = new LinkedHashMap<>();
         try {
             DeleteObjectsResponse response = s3.deleteObjects(request.build());
@@ -143,7 +196,7 @@ final class Deleter {
             List<S3Error> unmatched = new ArrayList<>();
             Map<Target.Id, Target> refused = new LinkedHashMap<>();
             for (S3Error error : response.errors()) {
-                Target.Id id = matching(error);
+                Target.Id id = matching(error, batch);
                 Target target = batch.get(id);
                 if (target == null || refused.containsKey(id)) {
                     unmatched.add(error);
@@ -185,7 +238,7 @@ final class Deleter {
      * The batch entry an error names. Some servers leave the version id out of their errors; then the key alone
      * names the entry, if the batch holds that key only once.
      */
-    private Target.Id matching(S3Error error) {
+    private static Target.Id matching(S3Error error, Map<Target.Id, Target> batch) {
         Target.Id exact = new Target.Id(error.key(), error.versionId());
         if (error.versionId() != null || batch.containsKey(exact)) {
             return exact;
@@ -195,7 +248,7 @@ final class Deleter {
     }
 
     private void deleteOne(Target target) {
-        tally.deleteRequests++;
+        tally.request();
         try {
             s3.deleteObject(DeleteObjectRequest.builder()
                     .bucket(settings.bucket())

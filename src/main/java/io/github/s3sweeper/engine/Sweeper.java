@@ -80,7 +80,7 @@ public final class Sweeper {
         Instant noncurrentCutoff = settings.noncurrentDays().isPresent()
                 ? now.minus(Duration.ofDays(settings.noncurrentDays().getAsInt())) : null;
         Tally tally = new Tally();
-        Deleter deleter = new Deleter(s3, settings, tally, listener, pause);
+        Deleter deleter = new Deleter(s3, settings, tally, listener, pause, settings.deleteConcurrency());
         RetentionRule rule = new RetentionRule(settings.selection(), cutoff, settings.keepLatest());
         RetentionRule.Decisions current = new RetentionRule.Decisions() {
             @Override
@@ -113,7 +113,7 @@ public final class Sweeper {
         } catch (SdkException e) {
             tally.listRequests++; // the request that failed
             // Entries already chosen are still deleted, so the report covers everything decided so far.
-            deleter.flush();
+            deleter.finish();
             SweepSummary summary = tally.summary(settings, cutoff, noncurrentCutoff, elapsedMs(startNanos));
             String reason = String.format("Listing s3://%s/%s failed with %s: %s. Deleted %d of the %d entries"
                             + " chosen before the failure; objects not yet listed were not examined.",
@@ -121,7 +121,7 @@ public final class Sweeper {
                     summary.expired());
             throw new SweepFailedException(reason, summary, e);
         }
-        deleter.flush();
+        deleter.finish();
         SweepSummary summary = tally.summary(settings, cutoff, noncurrentCutoff, elapsedMs(startNanos));
         if (summary.failed() > 0) {
             throw new SweepFailedException(String.format("%d of %d entries chosen under s3://%s/%s could not be"

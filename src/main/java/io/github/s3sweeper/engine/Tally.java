@@ -8,7 +8,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The running counts of one sweep; only the engine's thread writes it. */
+/**
+ * The running counts of one sweep. The listing thread writes the listing counts; what the senders report
+ * (deletions, failures, locks, requests) goes through the synchronized methods.
+ */
 final class Tally {
 
     String versioning = "Unknown";
@@ -30,26 +33,30 @@ final class Tally {
     private final List<KeyError> errors = new ArrayList<>();
     private final List<KeyError> lockedKeys = new ArrayList<>();
 
-    void fail(KeyError error) {
+    synchronized void request() {
+        deleteRequests++;
+    }
+
+    synchronized void fail(KeyError error) {
         failed++;
         show(error);
     }
 
     /** Lists an error in the report without counting a failed entry. */
-    void show(KeyError error) {
+    synchronized void show(KeyError error) {
         if (errors.size() < SweepSummary.MAX_ERRORS) {
             errors.add(error);
         }
     }
 
-    void lock(KeyError error) {
+    synchronized void lock(KeyError error) {
         locked++;
         if (lockedKeys.size() < SweepSummary.MAX_ERRORS) {
             lockedKeys.add(error);
         }
     }
 
-    void delete(Target target) {
+    synchronized void delete(Target target) {
         deleted++;
         bytesDeleted += target.size();
         switch (target.kind()) {
@@ -60,7 +67,7 @@ final class Tally {
         }
     }
 
-    SweepSummary summary(SweepSettings settings, Instant cutoff, Instant noncurrentCutoff, long durationMs) {
+    synchronized SweepSummary summary(SweepSettings settings, Instant cutoff, Instant noncurrentCutoff, long durationMs) {
         return new SweepSummary(settings.bucket(), settings.prefix(), settings.age().days(), settings.age().iso(),
                 cutoff.toString(), settings.dryRun(), versioning, scanned, matched, expired, keptLatest, deleted,
                 failed, locked, leftByCap > 0, leftByCap, bytesDeleted,

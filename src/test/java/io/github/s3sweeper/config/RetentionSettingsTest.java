@@ -75,6 +75,7 @@ class RetentionSettingsTest {
         assertThat(settings.maxSize()).isEqualTo(Long.MAX_VALUE);
         assertThat(settings.noncurrentDays()).isEmpty();
         assertThat(settings.bypassGovernance()).isFalse();
+        assertThat(settings.deleteConcurrency()).isEqualTo(4);
     }
 
     @Test
@@ -139,6 +140,8 @@ class RetentionSettingsTest {
             "NONCURRENT_DAYS|0|must be at least 1|a whole number of days from 1 to 36500, or empty to leave"
                     + " noncurrent versions alone",
             "BYPASS_GOVERNANCE|yes|not a boolean|true or false",
+            "DELETE_CONCURRENCY|0|must be at least 1|a whole number from 1 to 64",
+            "DELETE_CONCURRENCY|65|must be at most 64|a whole number from 1 to 64",
     })
     void rejectsBadNumbersAndBooleans(String name, String value, String problem, String allowed) {
         assertThat(problemFor(name, value)).isEqualTo(name + "=\"" + value + "\": " + problem + "; allowed: " + allowed);

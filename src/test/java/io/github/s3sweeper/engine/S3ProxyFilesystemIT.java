@@ -5,6 +5,7 @@ import io.github.s3sweeper.report.KeyError;
 import io.github.s3sweeper.report.SweepSummary;
 import io.github.s3sweeper.testing.FailingKeysS3Client;
 import io.github.s3sweeper.testing.FilesystemS3Test;
+import io.github.s3sweeper.testing.S3TestClients;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -121,7 +122,7 @@ class S3ProxyFilesystemIT extends FilesystemS3Test {
 
         List<Integer> expected = batches.isEmpty() ? List.of()
                 : Arrays.stream(batches.split(" ")).map(Integer::valueOf).toList();
-        assertThat(recorder.deleteBatchSizes()).isEqualTo(expected);
+        assertThat(recorder.deleteBatchSizes()).containsExactlyInAnyOrderElementsOf(expected);
         assertThat(summary.deleteRequests()).isEqualTo(expected.size());
         assertThat(summary.deleted()).isEqualTo(expired);
         assertThat(summary.scanned()).isEqualTo(expired + 1);
@@ -140,7 +141,7 @@ class S3ProxyFilesystemIT extends FilesystemS3Test {
 
         SweepSummary summary = failure.summary();
         // The refused keys never reach the server: one in each of the three batches of 1000, 1000 and 500.
-        assertThat(recorder.deleteBatchSizes()).containsExactly(999, 999, 499);
+        assertThat(recorder.deleteBatchSizes()).containsExactlyInAnyOrder(999, 999, 499);
         assertThat(summary.deleteRequests()).isEqualTo(3);
         assertThat(summary.expired()).isEqualTo(2500);
         assertThat(summary.deleted()).isEqualTo(2497);
@@ -318,7 +319,7 @@ class S3ProxyFilesystemIT extends FilesystemS3Test {
         assertThat(summary.deleted()).isEqualTo(1500);
         assertThat(summary.failed()).isZero();
         assertThat(summary.deleteRequests()).as("two batches, two retries of one key, one of another").isEqualTo(5);
-        assertThat(recorder.deleteBatchSizes()).containsExactly(999, 1, 499, 1);
+        assertThat(recorder.deleteBatchSizes()).containsExactlyInAnyOrder(999, 1, 499, 1);
         assertThat(pauses).hasSize(3).allMatch(d -> !d.isNegative() && d.compareTo(Duration.ofSeconds(5)) <= 0);
         assertThat(keys()).isEmpty();
     }
@@ -338,5 +339,34 @@ class S3ProxyFilesystemIT extends FilesystemS3Test {
         assertThat(failure.summary().errors()).extracting(KeyError::code).containsExactly("SlowDown");
         assertThat(failure.summary().deleteRequests()).isEqualTo(1 + 3);
         assertThat(keys()).containsExactly("logs/a");
+    }
+
+    @Test
+    void overlappedDeletesLeaveExactlyWhatASequentialRunLeaves() {
+        String sequentialBucket = bucket + "-seq";
+        admin.createBucket(b -> b.bucket(sequentialBucket));
+        for (int i = 0; i < 3500; i++) {
+            String key = String.format("logs/%05d", i);
+            Instant modified = i % 4 == 0 ? NOW : CUTOFF.minusSeconds(10 + i);
+            server.putFile(bucket, key, "data " + i, modified);
+            server.putFile(sequentialBucket, key, "data " + i, modified);
+        }
+        SweepSettings overlapped = SweepSettings.of(bucket, "logs/", DAYS, false).toBuilder().deleteConcurrency(8).build();
+        SweepSettings sequential = SweepSettings.of(sequentialBucket, "logs/", DAYS, false).toBuilder()
+                .deleteConcurrency(1).build();
+
+        SweepSummary parallel = new Sweeper(watched, CLOCK, overlapped, SweepListener.NONE).run();
+        SweepSummary plain = new Sweeper(admin, CLOCK, sequential, SweepListener.NONE).run();
+
+        assertThat(keys()).isEqualTo(new java.util.TreeSet<>(S3TestClients.keys(admin, sequentialBucket)));
+        java.util.Map<String, Object> parallelCounts = new java.util.HashMap<>(parallel.toMap());
+        java.util.Map<String, Object> plainCounts = new java.util.HashMap<>(plain.toMap());
+        for (String differs : List.of("bucket", "durationMs")) {
+            parallelCounts.remove(differs);
+            plainCounts.remove(differs);
+        }
+        assertThat(parallelCounts).isEqualTo(plainCounts);
+        assertThat(parallel.deleted()).isEqualTo(2625);
+        assertThat(recorder.deleteBatchSizes()).containsExactlyInAnyOrder(1000, 1000, 625);
     }
 }
