@@ -44,6 +44,15 @@ public record Overrides(
             problems.add(RunRequest.label("startAfter") + "=\"" + startAfter + "\": outside the prefix \""
                     + effectivePrefix + "\"; allowed: a key under the prefix, as a previous run's resumeAfter gives");
         }
+        if (keepLatest != null && keepLatest < base.keepLatest()) {
+            problems.add(RunRequest.label("keepLatest") + "=" + keepLatest + ": fewer than the configured KEEP_LATEST="
+                    + base.keepLatest() + "; allowed: " + base.keepLatest() + " or more (an input can only keep more)");
+        }
+        if (maxDeletes != null && base.maxDeletes().isPresent() && maxDeletes > base.maxDeletes().getAsLong()) {
+            problems.add(RunRequest.label("maxDeletes") + "=" + maxDeletes + ": more than the configured MAX_DELETES="
+                    + base.maxDeletes().getAsLong() + "; allowed: " + base.maxDeletes().getAsLong()
+                    + " or fewer (an input can only lower the cap)");
+        }
         if (Boolean.FALSE.equals(dryRun) && base.dryRun()) {
             // A dry run is a promise that nothing is deleted: an input may turn one on, never off.
             problems.add(RunRequest.label("dryRun") + "=false: the environment says DRY_RUN=true (or --dry-run was"
@@ -77,11 +86,17 @@ public record Overrides(
         if (maxDeletes != null) {
             settings.maxDeletes(OptionalLong.of(maxDeletes));
         }
+        // Filters only ever narrow: an input's include list must match as well as the configured one, its
+        // excludes add to the configured ones, and all patterns stay relative to the configured PREFIX.
         if (include != null) {
-            settings.include(include);
+            List<List<Glob>> includes = new ArrayList<>(base.includes());
+            includes.add(include);
+            settings.includes(includes);
         }
         if (exclude != null) {
-            settings.exclude(exclude);
+            List<Glob> excludes = new ArrayList<>(base.exclude());
+            excludes.addAll(exclude);
+            settings.exclude(excludes);
         }
         if (startAfter != null) {
             settings.startAfter(startAfter);

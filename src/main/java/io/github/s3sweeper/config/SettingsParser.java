@@ -111,6 +111,11 @@ public final class SettingsParser {
         }
         Boolean bypassGovernance = set(env, BYPASS_GOVERNANCE)
                 ? read.bool(BYPASS_GOVERNANCE, env.get(BYPASS_GOVERNANCE)) : Boolean.FALSE;
+        if (Boolean.TRUE.equals(bypassGovernance) && !set(env, NONCURRENT_DAYS)) {
+            read.problem(BYPASS_GOVERNANCE, ValueReader.shown(env.get(BYPASS_GOVERNANCE)),
+                    "applies only to deleting versions, and NONCURRENT_DAYS is not set",
+                    "false or empty, or set NONCURRENT_DAYS too");
+        }
         Integer deleteConcurrency = set(env, DELETE_CONCURRENCY) ? read.wholeNumber(DELETE_CONCURRENCY,
                 env.get(DELETE_CONCURRENCY), 1, MAX_DELETE_CONCURRENCY, DELETE_CONCURRENCY_ALLOWED)
                 : Integer.valueOf(SweepSettings.DEFAULT_DELETE_CONCURRENCY);

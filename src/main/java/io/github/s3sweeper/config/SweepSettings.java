@@ -12,6 +12,8 @@ import java.util.OptionalLong;
  * What one run sweeps and how: validated, immutable.
  *
  * @param age              objects last modified more than this long ago are expired
+ * @param globRoot         what INCLUDE and EXCLUDE patterns are relative to: the configured PREFIX
+ * @param includes         include lists, each of which an object must match (the configured one, an input's)
  * @param keepLatest       the newest selected objects that stay even when expired
  * @param maxDeletes       at most this many objects are deleted (sent for deletion) in one run
  * @param noncurrentDays   when present, noncurrent versions noncurrent for longer are deleted too (versioned buckets)
@@ -23,11 +25,12 @@ import java.util.OptionalLong;
 public record SweepSettings(
         String bucket,
         String prefix,
+        String globRoot,
         Age age,
         boolean dryRun,
         int keepLatest,
         OptionalLong maxDeletes,
-        List<Glob> include,
+        List<List<Glob>> includes,
         List<Glob> exclude,
         long minSize,
         long maxSize,
@@ -43,7 +46,8 @@ public record SweepSettings(
         Objects.requireNonNull(age, "age");
         Objects.requireNonNull(maxDeletes, "maxDeletes");
         Objects.requireNonNull(noncurrentDays, "noncurrentDays");
-        include = List.copyOf(include);
+        Objects.requireNonNull(globRoot, "globRoot");
+        includes = includes.stream().filter(list -> !list.isEmpty()).map(List::copyOf).toList();
         exclude = List.copyOf(exclude);
         if (deleteConcurrency < 1) {
             throw new IllegalArgumentException("deleteConcurrency must be at least 1: " + deleteConcurrency);
@@ -63,8 +67,8 @@ public record SweepSettings(
     }
 
     public Builder toBuilder() {
-        return new Builder(bucket, prefix, age).dryRun(dryRun).keepLatest(keepLatest).maxDeletes(maxDeletes)
-                .include(include).exclude(exclude).minSize(minSize).maxSize(maxSize)
+        return new Builder(bucket, prefix, age).globRoot(globRoot).dryRun(dryRun).keepLatest(keepLatest)
+                .maxDeletes(maxDeletes).includes(includes).exclude(exclude).minSize(minSize).maxSize(maxSize)
                 .noncurrentDays(noncurrentDays).keepNoncurrent(keepNoncurrent).bypassGovernance(bypassGovernance)
                 .startAfter(startAfter).deleteConcurrency(deleteConcurrency);
     }
@@ -74,7 +78,7 @@ public record SweepSettings(
     }
 
     public Selection selection() {
-        return new Selection(prefix, include, exclude, minSize, maxSize);
+        return new Selection(prefix, globRoot, includes, exclude, minSize, maxSize);
     }
 
     /** Versioned-bucket mode: list versions, and delete noncurrent versions and expired delete markers too. */
@@ -90,7 +94,8 @@ public record SweepSettings(
         private boolean dryRun;
         private int keepLatest;
         private OptionalLong maxDeletes = OptionalLong.empty();
-        private List<Glob> include = List.of();
+        private String globRoot;
+        private List<List<Glob>> includes = List.of();
         private List<Glob> exclude = List.of();
         private long minSize;
         private long maxSize = Selection.NO_MAX_SIZE;
@@ -131,8 +136,19 @@ public record SweepSettings(
             return this;
         }
 
+        public Builder globRoot(String value) {
+            globRoot = value;
+            return this;
+        }
+
+        /** The one include list. */
         public Builder include(List<Glob> value) {
-            include = value;
+            includes = List.of(value);
+            return this;
+        }
+
+        public Builder includes(List<List<Glob>> value) {
+            includes = value;
             return this;
         }
 
@@ -177,8 +193,9 @@ public record SweepSettings(
         }
 
         public SweepSettings build() {
-            return new SweepSettings(bucket, prefix, age, dryRun, keepLatest, maxDeletes, include, exclude, minSize,
-                    maxSize, noncurrentDays, keepNoncurrent, bypassGovernance, startAfter, deleteConcurrency);
+            return new SweepSettings(bucket, prefix, globRoot == null ? prefix : globRoot, age, dryRun, keepLatest,
+                    maxDeletes, includes, exclude, minSize, maxSize, noncurrentDays, keepNoncurrent, bypassGovernance,
+                    startAfter, deleteConcurrency);
         }
     }
 }

@@ -51,7 +51,7 @@ final class Deleter {
     private final int concurrency;
     private final Semaphore inFlight;
     private final ExecutorService senders;
-    private final AtomicReference<RuntimeException> senderFailure = new AtomicReference<>();
+    private final AtomicReference<Throwable> senderFailure = new AtomicReference<>();
     private Map<Target.Id, Target> batch = new LinkedHashMap<>();
     private long sent;
 
@@ -123,7 +123,7 @@ final class Deleter {
         senders.execute(() -> {
             try {
                 deliver(full);
-            } catch (RuntimeException e) {
+            } catch (Throwable e) {
                 senderFailure.compareAndSet(null, e);
             } finally {
                 inFlight.release();
@@ -139,9 +139,16 @@ final class Deleter {
             inFlight.release(concurrency);
             senders.shutdown();
         }
-        RuntimeException failure = senderFailure.get();
+        Throwable failure = senderFailure.get();
         if (failure != null) {
-            throw failure;
+            throw new IllegalStateException("a DeleteObjects sender failed; its batch is not accounted for", failure);
+        }
+    }
+
+    /** Stops the senders of a run that failed other than by S3: none may outlive it. */
+    void abort() {
+        if (senders != null) {
+            senders.shutdownNow();
         }
     }
 

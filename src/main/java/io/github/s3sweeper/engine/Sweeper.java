@@ -102,6 +102,7 @@ public final class Sweeper {
         };
 
         tally.versioning = versioning();
+        boolean listed = false;
         try {
             if (settings.sweepsVersions()) {
                 listVersions(new VersionRule(settings.selection(), noncurrentCutoff, settings.keepNoncurrent()),
@@ -110,8 +111,11 @@ public final class Sweeper {
                 listCurrent(rule, current, tally);
             }
             rule.finish(current);
+            listed = true;
         } catch (SdkException e) {
             tally.listRequests++; // the request that failed
+            tally.stoppedEarly();
+            rule.finish(current); // what the keep-newest heap holds stays; this only counts it
             // Entries already chosen are still deleted, so the report covers everything decided so far.
             deleter.finish();
             SweepSummary summary = tally.summary(settings, cutoff, noncurrentCutoff, elapsedMs(startNanos));
@@ -120,6 +124,10 @@ public final class Sweeper {
                     settings.bucket(), settings.prefix(), Deleter.errorCode(e), e.getMessage(), summary.deleted(),
                     summary.expired());
             throw new SweepFailedException(reason, summary, e);
+        } finally {
+            if (!listed) {
+                deleter.abort(); // any other failure: no sender outlives the run
+            }
         }
         deleter.finish();
         SweepSummary summary = tally.summary(settings, cutoff, noncurrentCutoff, elapsedMs(startNanos));
@@ -159,12 +167,13 @@ public final class Sweeper {
             for (S3Object object : page.contents()) {
                 tally.scanned++;
                 lastKey = object.key();
+                tally.lastKey = lastKey;
                 if (object.key() != null && object.lastModified() != null) {
                     rule.offer(new StoredObject(object.key(), object.lastModified(), sizeOf(object.size())), current);
                 }
             }
             if (Boolean.TRUE.equals(page.isTruncated()) && lastKey != null && budget.exhausted()) {
-                tally.resumeAfter = lastKey; // the next page is never requested
+                tally.stoppedEarly(); // the next page is never requested
                 return;
             }
         }
@@ -210,12 +219,13 @@ public final class Sweeper {
             for (VersionEntry entry : inListingOrder(page)) {
                 tally.versionsScanned++;
                 lastKey = entry.key();
+                tally.lastKey = lastKey;
                 versionRule.offer(entry, versions);
             }
             if (Boolean.TRUE.equals(page.isTruncated()) && lastKey != null && budget.exhausted()) {
                 // Versions of the last key that the next page would hold are left for the resumed run to skip:
                 // it starts after this key, so they stay, which is the safe side.
-                tally.resumeAfter = lastKey;
+                tally.stoppedEarly();
                 versionRule.abandon();
                 return;
             }

@@ -29,9 +29,17 @@ final class Tally {
     long deleteMarkersDeleted;
     long listRequests;
     long deleteRequests;
+    String lastKey;
+    boolean complete = true;
     String resumeAfter;
     private final List<KeyError> errors = new ArrayList<>();
     private final List<KeyError> lockedKeys = new ArrayList<>();
+
+    /** The listing stopped before its end: the report says so, and from which key a later run may go on. */
+    void stoppedEarly() {
+        complete = false;
+        resumeAfter = lastKey;
+    }
 
     synchronized void request() {
         deleteRequests++;
@@ -73,7 +81,7 @@ final class Tally {
                 failed, locked, leftByCap > 0, leftByCap, bytesDeleted,
                 settings.noncurrentDays().isPresent() ? settings.noncurrentDays().getAsInt() : null,
                 noncurrentCutoff == null ? null : noncurrentCutoff.toString(), versionsScanned, noncurrentDeleted,
-                deleteMarkersDeleted, errors, lockedKeys, listRequests, deleteRequests, resumeAfter == null,
-                resumeAfter, durationMs);
+                deleteMarkersDeleted, errors, lockedKeys, listRequests, deleteRequests, complete, resumeAfter,
+                durationMs);
     }
 }

@@ -4,20 +4,32 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Which objects the rules look at: under the prefix, matching some include pattern (or there are none) and no
- * exclude pattern, the patterns applied to the key relative to the prefix, and within the size bounds (inclusive).
+ * Which objects the rules look at: under the prefix, matching some pattern of every include list (a list that is
+ * empty does not restrict) and no exclude pattern, and within the size bounds (inclusive). Patterns apply to the
+ * key relative to {@code globRoot}: the configured PREFIX, also when one run narrows the prefix, so a configured
+ * pattern keeps its meaning.
  */
-public record Selection(String prefix, List<Glob> include, List<Glob> exclude, long minSize, long maxSize) {
+public record Selection(String prefix, String globRoot, List<List<Glob>> includes, List<Glob> exclude, long minSize,
+                        long maxSize) {
 
     public static final long NO_MAX_SIZE = Long.MAX_VALUE;
 
     public Selection {
         Objects.requireNonNull(prefix, "prefix");
-        include = List.copyOf(include);
+        Objects.requireNonNull(globRoot, "globRoot");
+        if (!prefix.startsWith(globRoot)) {
+            throw new IllegalArgumentException("the prefix " + prefix + " lies outside the glob root " + globRoot);
+        }
+        includes = includes.stream().filter(list -> !list.isEmpty()).map(List::copyOf).toList();
         exclude = List.copyOf(exclude);
         if (minSize < 0 || maxSize < minSize) {
             throw new IllegalArgumentException("size bounds " + minSize + ".." + maxSize);
         }
+    }
+
+    /** One include list, patterns relative to the prefix itself. */
+    public Selection(String prefix, List<Glob> include, List<Glob> exclude, long minSize, long maxSize) {
+        this(prefix, prefix, List.of(include), exclude, minSize, maxSize);
     }
 
     /** Everything under the prefix. */
@@ -34,9 +46,11 @@ public record Selection(String prefix, List<Glob> include, List<Glob> exclude, l
         if (key == null || !key.startsWith(prefix)) {
             return false;
         }
-        String relative = key.substring(prefix.length());
-        if (!include.isEmpty() && include.stream().noneMatch(glob -> glob.matches(relative))) {
-            return false;
+        String relative = key.substring(globRoot.length());
+        for (List<Glob> include : includes) {
+            if (include.stream().noneMatch(glob -> glob.matches(relative))) {
+                return false;
+            }
         }
         return exclude.stream().noneMatch(glob -> glob.matches(relative));
     }

@@ -35,6 +35,7 @@ class OverridesTest {
         SweepSettings settings = apply("prefix", "logs/app/", "olderThan", "36h", "dryRun", true, "keepLatest", 2,
                 "maxDeletes", 100, "include", List.of("*.gz", "*.{zip,tar}"), "exclude", "keep/**",
                 "minSize", "1KB", "maxSize", 5000);
+        assertThat(settings.globRoot()).as("patterns stay relative to the configured PREFIX").isEqualTo("logs/");
 
         assertThat(settings.bucket()).isEqualTo("my-backups");
         assertThat(settings.prefix()).isEqualTo("logs/app/");
@@ -42,7 +43,8 @@ class OverridesTest {
         assertThat(settings.dryRun()).isTrue();
         assertThat(settings.keepLatest()).isEqualTo(2);
         assertThat(settings.maxDeletes()).isEqualTo(OptionalLong.of(100));
-        assertThat(settings.include()).extracting(Glob::toString).containsExactly("*.gz", "*.{zip,tar}");
+        assertThat(settings.includes()).hasSize(1);
+        assertThat(settings.includes().get(0)).extracting(Glob::toString).containsExactly("*.gz", "*.{zip,tar}");
         assertThat(settings.exclude()).extracting(Glob::toString).containsExactly("keep/**");
         assertThat(settings.minSize()).isEqualTo(1000);
         assertThat(settings.maxSize()).isEqualTo(5000);
@@ -141,5 +143,43 @@ class OverridesTest {
         event.put("keepLatest", null);
 
         assertThat(RunRequest.parse(event).overrides().applyTo(BASE)).isEqualTo(BASE);
+    }
+
+    @Test
+    void aNarrowerPrefixKeepsTheConfiguredExcludeInForce() {
+        SweepSettings base = BASE.toBuilder().exclude(Glob.compileList("db/keep/**")).build();
+
+        SweepSettings narrowed = RunRequest.parse(Map.of("prefix", "logs/db/")).overrides().applyTo(base);
+
+        assertThat(narrowed.selection().matchesKey("logs/db/keep/prod.sql.gz")).isFalse();
+        assertThat(narrowed.selection().matchesKey("logs/db/old.sql.gz")).isTrue();
+        assertThat(narrowed.selection().matchesKey("logs/web/old.log")).as("outside the narrowed prefix").isFalse();
+    }
+
+    @Test
+    void inputFiltersOnlyNarrowTheConfiguredOnes() {
+        SweepSettings base = BASE.toBuilder().include(Glob.compileList("**/*.gz")).exclude(Glob.compileList("keep/**"))
+                .build();
+
+        SweepSettings run = RunRequest.parse(Map.of("include", "db/**", "exclude", "db/tmp/**")).overrides()
+                .applyTo(base);
+
+        assertThat(run.selection().matchesKey("logs/db/a.gz")).isTrue();
+        assertThat(run.selection().matchesKey("logs/db/a.txt")).as("the configured include still applies").isFalse();
+        assertThat(run.selection().matchesKey("logs/web/a.gz")).as("and the input's too").isFalse();
+        assertThat(run.selection().matchesKey("logs/db/tmp/a.gz")).isFalse();
+        assertThat(run.selection().matchesKey("logs/keep/db/a.gz")).isFalse();
+    }
+
+    @Test
+    void safetyNetsCanOnlyTighten() {
+        SweepSettings base = BASE.toBuilder().keepLatest(3).maxDeletes(OptionalLong.of(100)).build();
+
+        assertThat(RunRequest.parse(Map.of("keepLatest", 5, "maxDeletes", 10)).overrides().applyTo(base).keepLatest())
+                .isEqualTo(5);
+        assertThatThrownBy(() -> RunRequest.parse(Map.of("keepLatest", 0)).overrides().applyTo(base))
+                .hasMessageContaining("input field \"keepLatest\"=0: fewer than the configured KEEP_LATEST=3");
+        assertThatThrownBy(() -> RunRequest.parse(Map.of("maxDeletes", 101)).overrides().applyTo(base))
+                .hasMessageContaining("input field \"maxDeletes\"=101: more than the configured MAX_DELETES=100");
     }
 }

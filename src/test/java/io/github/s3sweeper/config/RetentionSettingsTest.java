@@ -69,7 +69,7 @@ class RetentionSettingsTest {
 
         assertThat(settings.keepLatest()).isZero();
         assertThat(settings.maxDeletes()).isEmpty();
-        assertThat(settings.include()).isEmpty();
+        assertThat(settings.includes()).isEmpty();
         assertThat(settings.exclude()).isEmpty();
         assertThat(settings.minSize()).isZero();
         assertThat(settings.maxSize()).isEqualTo(Long.MAX_VALUE);
@@ -94,7 +94,7 @@ class RetentionSettingsTest {
 
         assertThat(settings.keepLatest()).isEqualTo(3);
         assertThat(settings.maxDeletes()).isEqualTo(OptionalLong.of(500));
-        assertThat(settings.include()).extracting(Glob::toString).containsExactly("**/*.gz", "*.zip");
+        assertThat(settings.includes().get(0)).extracting(Glob::toString).containsExactly("**/*.gz", "*.zip");
         assertThat(settings.exclude()).extracting(Glob::toString).containsExactly("keep/**");
         assertThat(settings.minSize()).isEqualTo(1024);
         assertThat(settings.maxSize()).isEqualTo(10_000_000);
@@ -165,5 +165,11 @@ class RetentionSettingsTest {
                 + " '{' without its '}'; allowed: comma-separated glob patterns matched against the key relative to the"
                 + " prefix: * and ? within one / segment, ** across segments, {a,b} alternatives");
         assertThat(problemFor("EXCLUDE", "a,,b")).startsWith("EXCLUDE=\"a,,b\": an empty pattern in the list;");
+    }
+
+    @Test
+    void rejectsBypassGovernanceWithoutNoncurrentDays() {
+        assertThat(problemFor("BYPASS_GOVERNANCE", "true")).isEqualTo("BYPASS_GOVERNANCE=\"true\": applies only to"
+                + " deleting versions, and NONCURRENT_DAYS is not set; allowed: false or empty, or set NONCURRENT_DAYS too");
     }
 }

@@ -186,6 +186,8 @@ class S3ProxyFilesystemIT extends FilesystemS3Test {
                 .startsWith("Listing s3://" + bucket + "/logs/ failed with ServiceUnavailable")
                 .contains("Deleted 1000 of the 1000 entries chosen before the failure");
         assertThat(summary.listRequests()).as("two pages and the request that failed").isEqualTo(3);
+        assertThat(summary.complete()).isFalse();
+        assertThat(summary.resumeAfter()).isEqualTo("logs/01999");
         assertThat(summary.scanned()).isEqualTo(2000);
         assertThat(summary.deleted()).isEqualTo(1000);
         assertThat(recorder.deleteBatchSizes()).containsExactly(1000);

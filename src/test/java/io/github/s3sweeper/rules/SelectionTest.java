@@ -52,4 +52,14 @@ class SelectionTest {
         assertThat(selection.matches("logs/a", 21)).isFalse();
         assertThat(selection.matchesKey("logs/a")).as("delete markers have no size").isTrue();
     }
+
+    @Test
+    void patternsAreRelativeToTheGlobRootWhenTheListingPrefixIsNarrower() {
+        Selection narrowed = new Selection("logs/db/", "logs/", List.of(), Glob.compileList("db/keep/**"), 0,
+                Selection.NO_MAX_SIZE);
+
+        assertThat(narrowed.matchesKey("logs/db/keep/a")).isFalse();
+        assertThat(narrowed.matchesKey("logs/db/a")).isTrue();
+        assertThat(narrowed.matchesKey("logs/web/a")).isFalse();
+    }
 }
