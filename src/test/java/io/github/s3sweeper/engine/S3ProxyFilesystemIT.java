@@ -371,4 +371,34 @@ class S3ProxyFilesystemIT extends FilesystemS3Test {
         assertThat(parallel.deleted()).isEqualTo(2625);
         assertThat(recorder.deleteBatchSizes()).containsExactlyInAnyOrder(1000, 1000, 625);
     }
+
+    @Test
+    void noSenderOutlivesARunThatFailsOtherThanByS3() throws Exception {
+        for (int i = 0; i < 2500; i++) {
+            put(String.format("logs/%05d", i), CUTOFF.minusSeconds(10));
+        }
+        SweepListener failing = new SweepListener() {
+            @Override
+            public void onExpired(Target target) {
+                if (target.key().equals("logs/02100")) {
+                    throw new IllegalStateException("listener failed");
+                }
+            }
+        };
+        SweepSettings settings = SweepSettings.of(bucket, "logs/", DAYS, false).toBuilder().deleteConcurrency(4).build();
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                () -> new Sweeper(watched, CLOCK, settings, failing).run()).hasMessage("listener failed");
+
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (senderThreads() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(senderThreads()).isZero();
+    }
+
+    private static long senderThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().equals("s3-sweeper-delete") && t.isAlive()).count();
+    }
 }
