@@ -16,6 +16,7 @@ import software.amazon.awssdk.retries.api.BackoffStrategy;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -171,15 +172,12 @@ final class Deleter {
     private void deleteObjects(Map<Target.Id, Target> batch) {
         Map<Target.Id, S3Error> retry = sendBatch(batch);
         for (int attempt = 1; !retry.isEmpty(); attempt++) {
-            Map<Target.Id, Target> again = new LinkedHashMap<>();
-            retry.keySet().forEach(id -> again.put(id, batch.get(id)));
+            batch.keySet().retainAll(retry.keySet());
             if (attempt > KEY_RETRIES) {
-                retry.forEach((id, error) -> fail(again.get(id), error.code(), error.message()));
+                retry.forEach((id, error) -> fail(batch.get(id), error.code(), error.message()));
                 return;
             }
             pause.accept(KEY_BACKOFF.computeDelay(attempt));
-            batch.clear();
-            batch.putAll(again);
             retry = sendBatch(batch);
         }
     }
@@ -201,17 +199,15 @@ final class Deleter {
             DeleteObjectsResponse response = s3.deleteObjects(request.build());
             // Quiet mode: S3 answers 200 and lists only the entries it did not delete.
             List<S3Error> unmatched = new ArrayList<>();
-            Map<Target.Id, Target> refused = new LinkedHashMap<>();
+            Set<Target.Id> refused = new HashSet<>();
             for (S3Error error : response.errors()) {
                 Target.Id id = matching(error, batch);
                 Target target = batch.get(id);
-                if (target == null || refused.containsKey(id)) {
+                if (target == null || !refused.add(id)) {
                     unmatched.add(error);
                 } else if (RETRYABLE_CODES.contains(error.code())) {
-                    refused.put(id, target);
                     retryable.put(id, error);
                 } else {
-                    refused.put(id, target);
                     refused(target, error.code(), error.message());
                 }
             }
@@ -222,7 +218,7 @@ final class Deleter {
                 String reason = "S3 reported " + unmatched.size() + " error(s) that name no single entry of the"
                         + " request; the deletion of this one cannot be confirmed";
                 batch.forEach((id, t) -> {
-                    if (!refused.containsKey(id)) {
+                    if (!refused.contains(id)) {
                         fail(t, "Unconfirmed", reason);
                     }
                 });
@@ -230,7 +226,7 @@ final class Deleter {
                 return Map.of();
             }
             batch.forEach((id, t) -> {
-                if (!refused.containsKey(id)) {
+                if (!refused.contains(id)) {
                     deleted(t);
                 }
             });

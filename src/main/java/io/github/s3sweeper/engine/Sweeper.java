@@ -35,9 +35,6 @@ import java.util.function.Consumer;
  */
 public final class Sweeper {
 
-    /** DeleteObjects accepts at most this many keys per request. */
-    public static final int MAX_BATCH = Deleter.MAX_BATCH;
-
     private final S3Client s3;
     private final Clock clock;
     private final SweepSettings settings;
@@ -163,17 +160,14 @@ public final class Sweeper {
         }
         for (ListObjectsV2Response page : s3.listObjectsV2Paginator(request.build())) {
             tally.listRequests++;
-            String lastKey = null;
             for (S3Object object : page.contents()) {
                 tally.scanned++;
-                lastKey = object.key();
-                tally.lastKey = lastKey;
+                tally.lastKey = object.key();
                 if (object.key() != null && object.lastModified() != null) {
                     rule.offer(new StoredObject(object.key(), object.lastModified(), sizeOf(object.size())), current);
                 }
             }
-            if (Boolean.TRUE.equals(page.isTruncated()) && lastKey != null && budget.exhausted()) {
-                tally.stoppedEarly(); // the next page is never requested
+            if (outOfTime(page.isTruncated(), page.contents().size(), tally)) {
                 return;
             }
         }
@@ -215,22 +209,32 @@ public final class Sweeper {
         }
         for (ListObjectVersionsResponse page : s3.listObjectVersionsPaginator(request.build())) {
             tally.listRequests++;
-            String lastKey = null;
-            for (VersionEntry entry : inListingOrder(page)) {
+            List<VersionEntry> entries = inListingOrder(page);
+            for (VersionEntry entry : entries) {
                 tally.versionsScanned++;
-                lastKey = entry.key();
-                tally.lastKey = lastKey;
+                tally.lastKey = entry.key();
                 versionRule.offer(entry, versions);
             }
-            if (Boolean.TRUE.equals(page.isTruncated()) && lastKey != null && budget.exhausted()) {
+            if (outOfTime(page.isTruncated(), entries.size(), tally)) {
                 // Versions of the last key that the next page would hold are left for the resumed run to skip:
                 // it starts after this key, so they stay, which is the safe side.
-                tally.stoppedEarly();
                 versionRule.abandon();
                 return;
             }
         }
         versionRule.finish(versions);
+    }
+
+    /**
+     * After a page: true when the time budget is spent and more pages remain. The next page is then never
+     * requested, and the report says the run stopped early and after which key to resume.
+     */
+    private boolean outOfTime(Boolean truncated, int entriesOnPage, Tally tally) {
+        if (Boolean.TRUE.equals(truncated) && entriesOnPage > 0 && budget.exhausted()) {
+            tally.stoppedEarly();
+            return true;
+        }
+        return false;
     }
 
     /**
