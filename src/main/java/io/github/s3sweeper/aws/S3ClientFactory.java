@@ -15,7 +15,18 @@ public final class S3ClientFactory {
     private S3ClientFactory() {
     }
 
+    /**
+     * Idle connections the JDK keeps per server; its default of 5 is below the listing and delete requests a sweep
+     * has in flight, and each connection beyond it would be closed after one request and opened again (on S3, a
+     * new TLS handshake per request).
+     */
+    static final String KEEP_ALIVE_CONNECTIONS = "80";
+
     public static S3Client create(S3Settings settings) {
+        // Read once, when the JDK's HTTP keep-alive cache first loads: that is during the first request, after this.
+        if (System.getProperty("http.maxConnections") == null) {
+            System.setProperty("http.maxConnections", KEEP_ALIVE_CONNECTIONS);
+        }
         S3ClientBuilder builder = S3Client.builder()
                 .region(Region.of(settings.region()))
                 // The URLConnection client comes with the JDK: no native library and no connection-pool

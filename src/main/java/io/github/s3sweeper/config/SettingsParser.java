@@ -38,6 +38,7 @@ public final class SettingsParser {
     public static final String KEEP_NONCURRENT = "KEEP_NONCURRENT";
     public static final String BYPASS_GOVERNANCE = "BYPASS_GOVERNANCE";
     public static final String DELETE_CONCURRENCY = "DELETE_CONCURRENCY";
+    public static final String LIST_CONCURRENCY = "LIST_CONCURRENCY";
     public static final String AWS_REGION = "AWS_REGION";
     public static final String AWS_ENDPOINT_URL_S3 = "AWS_ENDPOINT_URL_S3";
     public static final String AWS_ENDPOINT_URL = "AWS_ENDPOINT_URL";
@@ -48,6 +49,7 @@ public final class SettingsParser {
     static final int MAX_MAX_DELETES = 1_000_000_000;
     static final int MAX_KEEP_NONCURRENT = 100;
     static final int MAX_DELETE_CONCURRENCY = 64;
+    static final int MAX_LIST_CONCURRENCY = 64;
     static final int MAX_KEY_BYTES = 1024;
 
     static final String BUCKET_ALLOWED = "a valid S3 bucket name: 3 to 63 characters of lowercase letters, digits,"
@@ -63,6 +65,7 @@ public final class SettingsParser {
             + " noncurrent versions alone";
     static final String KEEP_NONCURRENT_ALLOWED = "a whole number from 0 to 100";
     static final String DELETE_CONCURRENCY_ALLOWED = "a whole number from 1 to 64";
+    static final String LIST_CONCURRENCY_ALLOWED = "a whole number from 1 to 64";
     static final String REGION_ALLOWED = "an AWS Region name such as us-east-1";
     static final String ENDPOINT_ALLOWED = "an absolute http:// or https:// URL such as http://localhost:4566";
 
@@ -119,6 +122,9 @@ public final class SettingsParser {
         Integer deleteConcurrency = set(env, DELETE_CONCURRENCY) ? read.wholeNumber(DELETE_CONCURRENCY,
                 env.get(DELETE_CONCURRENCY), 1, MAX_DELETE_CONCURRENCY, DELETE_CONCURRENCY_ALLOWED)
                 : Integer.valueOf(SweepSettings.DEFAULT_DELETE_CONCURRENCY);
+        Integer listConcurrency = set(env, LIST_CONCURRENCY) ? read.wholeNumber(LIST_CONCURRENCY,
+                env.get(LIST_CONCURRENCY), 1, MAX_LIST_CONCURRENCY, LIST_CONCURRENCY_ALLOWED)
+                : Integer.valueOf(SweepSettings.DEFAULT_LIST_CONCURRENCY);
         String region = region(env, problems);
         Optional<URI> endpoint = endpoint(env, problems);
         if (!problems.isEmpty()) {
@@ -136,6 +142,7 @@ public final class SettingsParser {
                 .keepNoncurrent(keepNoncurrent)
                 .bypassGovernance(bypassGovernance)
                 .deleteConcurrency(deleteConcurrency)
+                .listConcurrency(listConcurrency)
                 .build();
         return new Settings(sweep, new S3Settings(region, endpoint));
     }

@@ -21,6 +21,7 @@ import java.util.OptionalLong;
  * @param bypassGovernance send the Object Lock governance-mode bypass with version deletions
  * @param startAfter       list only keys after this one (resuming a run that ran out of time), or null
  * @param deleteConcurrency DeleteObjects requests in flight while the listing goes on (1: one after another)
+ * @param listConcurrency sub-prefixes listed at once, ahead of the sweep (1: one listing chain)
  */
 public record SweepSettings(
         String bucket,
@@ -38,7 +39,8 @@ public record SweepSettings(
         int keepNoncurrent,
         boolean bypassGovernance,
         String startAfter,
-        int deleteConcurrency) {
+        int deleteConcurrency,
+        int listConcurrency) {
 
     public SweepSettings {
         Objects.requireNonNull(bucket, "bucket");
@@ -52,10 +54,19 @@ public record SweepSettings(
         if (deleteConcurrency < 1) {
             throw new IllegalArgumentException("deleteConcurrency must be at least 1: " + deleteConcurrency);
         }
+        if (listConcurrency < 1) {
+            throw new IllegalArgumentException("listConcurrency must be at least 1: " + listConcurrency);
+        }
     }
 
     /** DeleteObjects requests in flight by default: enough to hide deleting behind listing, gentle on S3. */
     public static final int DEFAULT_DELETE_CONCURRENCY = 4;
+
+    /**
+     * Sub-prefix listings in flight by default: enough that, at tens of milliseconds per page, pages arrive faster
+     * than the rules and the delete rate consume them.
+     */
+    public static final int DEFAULT_LIST_CONCURRENCY = 16;
 
     /** Everything under the prefix older than {@code retentionDays}, nothing else set: the v1 behaviour. */
     public static SweepSettings of(String bucket, String prefix, int retentionDays, boolean dryRun) {
@@ -70,7 +81,7 @@ public record SweepSettings(
         return new Builder(bucket, prefix, age).globRoot(globRoot).dryRun(dryRun).keepLatest(keepLatest)
                 .maxDeletes(maxDeletes).includes(includes).exclude(exclude).minSize(minSize).maxSize(maxSize)
                 .noncurrentDays(noncurrentDays).keepNoncurrent(keepNoncurrent).bypassGovernance(bypassGovernance)
-                .startAfter(startAfter).deleteConcurrency(deleteConcurrency);
+                .startAfter(startAfter).deleteConcurrency(deleteConcurrency).listConcurrency(listConcurrency);
     }
 
     public SweepSettings withDryRun(boolean value) {
@@ -104,6 +115,7 @@ public record SweepSettings(
         private boolean bypassGovernance;
         private String startAfter;
         private int deleteConcurrency = DEFAULT_DELETE_CONCURRENCY;
+        private int listConcurrency = DEFAULT_LIST_CONCURRENCY;
 
         private Builder(String bucket, String prefix, Age age) {
             this.bucket = bucket;
@@ -192,10 +204,15 @@ public record SweepSettings(
             return this;
         }
 
+        public Builder listConcurrency(int value) {
+            listConcurrency = value;
+            return this;
+        }
+
         public SweepSettings build() {
             return new SweepSettings(bucket, prefix, globRoot == null ? prefix : globRoot, age, dryRun, keepLatest,
                     maxDeletes, includes, exclude, minSize, maxSize, noncurrentDays, keepNoncurrent, bypassGovernance,
-                    startAfter, deleteConcurrency);
+                    startAfter, deleteConcurrency, listConcurrency);
         }
     }
 }

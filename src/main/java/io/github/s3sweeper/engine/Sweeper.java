@@ -9,6 +9,7 @@ import io.github.s3sweeper.rules.VersionRule;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
+import software.amazon.awssdk.services.s3.model.CommonPrefix;
 import software.amazon.awssdk.services.s3.model.DeleteMarkerEntry;
 import software.amazon.awssdk.services.s3.model.EncodingType;
 import software.amazon.awssdk.services.s3.model.ListObjectVersionsRequest;
@@ -110,7 +111,6 @@ public final class Sweeper {
             rule.finish(current);
             listed = true;
         } catch (SdkException e) {
-            tally.listRequests++; // the request that failed
             tally.stoppedEarly();
             rule.finish(current); // what the keep-newest heap holds stays; this only counts it
             // Entries already chosen are still deleted, so the report covers everything decided so far.
@@ -147,30 +147,58 @@ public final class Sweeper {
     }
 
     private void listCurrent(RetentionRule rule, RetentionRule.Decisions current, Tally tally) {
+        OrderedListing<S3Object> listing = new OrderedListing<>(this::objectsPage, S3Object::key, settings.prefix(),
+                settings.startAfter(), settings.listConcurrency());
+        try {
+            for (List<S3Object> page = listing.next(); page != null; page = listing.next()) {
+                for (S3Object object : page) {
+                    tally.scanned++;
+                    tally.lastKey = object.key();
+                    if (object.lastModified() != null) {
+                        rule.offer(new StoredObject(object.key(), object.lastModified(), sizeOf(object.size())),
+                                current);
+                    }
+                }
+                if (outOfTime(listing, tally)) {
+                    return;
+                }
+            }
+        } finally {
+            listing.close();
+            tally.listRequests = listing.requests();
+        }
+    }
+
+    private OrderedListing.Page<S3Object> objectsPage(String prefix, boolean delimited, String startAfter,
+                                                      OrderedListing.Page<S3Object> previous) {
         // URL-encoded keys survive the XML response intact: raw, a carriage return would come back as a line feed
         // and the wrong key would be sent for deletion. The SDK decodes them again.
         ListObjectsV2Request.Builder request = ListObjectsV2Request.builder()
                 .bucket(settings.bucket())
                 .encodingType(EncodingType.URL);
-        if (!settings.prefix().isEmpty()) {
-            request.prefix(settings.prefix());
+        if (!prefix.isEmpty()) {
+            request.prefix(prefix);
         }
-        if (settings.startAfter() != null) {
-            request.startAfter(settings.startAfter());
+        if (delimited) {
+            request.delimiter(OrderedListing.DELIMITER);
         }
-        for (ListObjectsV2Response page : s3.listObjectsV2Paginator(request.build())) {
-            tally.listRequests++;
-            for (S3Object object : page.contents()) {
-                tally.scanned++;
-                tally.lastKey = object.key();
-                if (object.key() != null && object.lastModified() != null) {
-                    rule.offer(new StoredObject(object.key(), object.lastModified(), sizeOf(object.size())), current);
-                }
+        if (startAfter != null) {
+            request.startAfter(startAfter);
+        }
+        if (previous != null) {
+            request.continuationToken(previous.next());
+        }
+        ListObjectsV2Response response = s3.listObjectsV2(request.build());
+        List<S3Object> objects = new ArrayList<>(response.contents().size());
+        for (S3Object object : response.contents()) {
+            if (object.key() != null) {
+                objects.add(object);
             }
-            if (outOfTime(page.isTruncated(), page.contents().size(), tally)) {
-                return;
-            }
         }
+        List<String> prefixes = response.commonPrefixes().stream().map(CommonPrefix::prefix)
+                .filter(Objects::nonNull).toList();
+        String next = Boolean.TRUE.equals(response.isTruncated()) ? response.nextContinuationToken() : null;
+        return new OrderedListing.Page<>(objects, prefixes, next, null);
     }
 
     private void listVersions(VersionRule versionRule, RetentionRule rule, RetentionRule.Decisions current,
@@ -198,39 +226,59 @@ public final class Sweeper {
             public void keep(VersionEntry entry) {
             }
         };
+        OrderedListing<VersionEntry> listing = new OrderedListing<>(this::versionsPage, VersionEntry::key, settings.prefix(),
+                settings.startAfter(), settings.listConcurrency());
+        try {
+            for (List<VersionEntry> page = listing.next(); page != null; page = listing.next()) {
+                for (VersionEntry entry : page) {
+                    tally.versionsScanned++;
+                    tally.lastKey = entry.key();
+                    versionRule.offer(entry, versions);
+                }
+                if (outOfTime(listing, tally)) {
+                    // Versions of the last key that the next page would hold are left for the resumed run to
+                    // skip: it starts after this key, so they stay, which is the safe side.
+                    versionRule.abandon();
+                    return;
+                }
+            }
+        } finally {
+            listing.close();
+            tally.listRequests = listing.requests();
+        }
+        versionRule.finish(versions);
+    }
+
+    private OrderedListing.Page<VersionEntry> versionsPage(String prefix, boolean delimited, String startAfter,
+                                                           OrderedListing.Page<VersionEntry> previous) {
         ListObjectVersionsRequest.Builder request = ListObjectVersionsRequest.builder()
                 .bucket(settings.bucket())
                 .encodingType(EncodingType.URL);
-        if (!settings.prefix().isEmpty()) {
-            request.prefix(settings.prefix());
+        if (!prefix.isEmpty()) {
+            request.prefix(prefix);
         }
-        if (settings.startAfter() != null) {
-            request.keyMarker(settings.startAfter());
+        if (delimited) {
+            request.delimiter(OrderedListing.DELIMITER);
         }
-        for (ListObjectVersionsResponse page : s3.listObjectVersionsPaginator(request.build())) {
-            tally.listRequests++;
-            List<VersionEntry> entries = inListingOrder(page);
-            for (VersionEntry entry : entries) {
-                tally.versionsScanned++;
-                tally.lastKey = entry.key();
-                versionRule.offer(entry, versions);
-            }
-            if (outOfTime(page.isTruncated(), entries.size(), tally)) {
-                // Versions of the last key that the next page would hold are left for the resumed run to skip:
-                // it starts after this key, so they stay, which is the safe side.
-                versionRule.abandon();
-                return;
-            }
+        if (previous != null) {
+            request.keyMarker(previous.next()).versionIdMarker(previous.nextVersion());
+        } else if (startAfter != null) {
+            request.keyMarker(startAfter);
         }
-        versionRule.finish(versions);
+        ListObjectVersionsResponse response = s3.listObjectVersions(request.build());
+        List<String> prefixes = response.commonPrefixes().stream().map(CommonPrefix::prefix)
+                .filter(Objects::nonNull).toList();
+        boolean truncated = Boolean.TRUE.equals(response.isTruncated());
+        return new OrderedListing.Page<>(inListingOrder(response), prefixes,
+                truncated ? response.nextKeyMarker() : null, truncated ? response.nextVersionIdMarker() : null);
     }
 
     /**
      * After a page: true when the time budget is spent and more pages remain. The next page is then never
      * requested, and the report says the run stopped early and after which key to resume.
      */
-    private boolean outOfTime(Boolean truncated, int entriesOnPage, Tally tally) {
-        if (Boolean.TRUE.equals(truncated) && entriesOnPage > 0 && budget.exhausted()) {
+    private boolean outOfTime(OrderedListing<?> listing, Tally tally) {
+        if (budget.exhausted() && listing.more()) {
             tally.stoppedEarly();
             return true;
         }
@@ -271,24 +319,9 @@ public final class Sweeper {
 
     /** Keys in code-point (UTF-8 byte) order as S3 lists them; within a key the latest first, then newest first. */
     static final Comparator<VersionEntry> LISTING_ORDER = Comparator
-            .comparing(VersionEntry::key, Sweeper::compareCodePoints)
+            .comparing(VersionEntry::key, Keys::compare)
             .thenComparing(VersionEntry::latest, Comparator.reverseOrder())
             .thenComparing(VersionEntry::lastModified, Comparator.reverseOrder());
-
-    private static int compareCodePoints(String a, String b) {
-        int i = 0;
-        int j = 0;
-        while (i < a.length() && j < b.length()) {
-            int ca = a.codePointAt(i);
-            int cb = b.codePointAt(j);
-            if (ca != cb) {
-                return Integer.compare(ca, cb);
-            }
-            i += Character.charCount(ca);
-            j += Character.charCount(cb);
-        }
-        return Integer.compare(a.length() - i, b.length() - j);
-    }
 
     private static String versionId(String id) {
         return id == null ? "null" : id;

@@ -76,6 +76,13 @@ class RetentionSettingsTest {
         assertThat(settings.noncurrentDays()).isEmpty();
         assertThat(settings.bypassGovernance()).isFalse();
         assertThat(settings.deleteConcurrency()).isEqualTo(4);
+        assertThat(settings.listConcurrency()).isEqualTo(16);
+    }
+
+    @Test
+    void readsListConcurrency() {
+        assertThat(parse("LIST_CONCURRENCY", "1").listConcurrency()).isEqualTo(1);
+        assertThat(parse("LIST_CONCURRENCY", "64").listConcurrency()).isEqualTo(64);
     }
 
     @Test
@@ -142,6 +149,8 @@ class RetentionSettingsTest {
             "BYPASS_GOVERNANCE|yes|not a boolean|true or false",
             "DELETE_CONCURRENCY|0|must be at least 1|a whole number from 1 to 64",
             "DELETE_CONCURRENCY|65|must be at most 64|a whole number from 1 to 64",
+            "LIST_CONCURRENCY|0|must be at least 1|a whole number from 1 to 64",
+            "LIST_CONCURRENCY|65|must be at most 64|a whole number from 1 to 64",
     })
     void rejectsBadNumbersAndBooleans(String name, String value, String problem, String allowed) {
         assertThat(problemFor(name, value)).isEqualTo(name + "=\"" + value + "\": " + problem + "; allowed: " + allowed);

@@ -11,7 +11,6 @@ import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.S3Error;
 import software.amazon.awssdk.services.s3.model.S3Exception;
-import software.amazon.awssdk.services.s3.paginators.ListObjectsV2Iterable;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -51,12 +50,6 @@ public final class FailingKeysS3Client extends DelegatingS3Client {
         this.slowDowns = new ConcurrentHashMap<>(slowDowns);
         this.failingDeleteCall = failingDeleteCall;
         this.failingListCall = failingListCall;
-    }
-
-    @Override
-    public ListObjectsV2Iterable listObjectsV2Paginator(ListObjectsV2Request request) {
-        // The paginator must page through this wrapper, not the delegate, for the listing failure to happen.
-        return new ListObjectsV2Iterable(this, request);
     }
 
     @Override
