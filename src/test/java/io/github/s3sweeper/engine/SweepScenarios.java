@@ -279,6 +279,50 @@ public abstract class SweepScenarios {
     }
 
     @Test
+    void versionsListedBySubPrefixAreChosenAsByOneChain() {
+        admin.putBucketVersioning(b -> b.bucket(bucket).versioningConfiguration(v -> v.status("Enabled")));
+        for (String dir : List.of("a", "b", "c")) {
+            for (int i = 0; i < 4; i++) {
+                String key = "logs/" + dir + "/" + i;
+                put(key);
+                put(key);
+                if (i % 2 == 0) {
+                    deleteByKey(key);
+                }
+            }
+        }
+        put("logs/b.txt");
+        put("logs/b.txt");
+        put("other/x");
+        Instant cutoff = cutoffAfterNow();
+        put("logs/a/1");
+        put("logs/c/3");
+        Clock clock = Clock.fixed(cutoff.plus(java.time.Duration.ofDays(DAYS)), java.time.ZoneOffset.UTC);
+        Map<Integer, List<String>> chosen = new LinkedHashMap<>();
+        Map<Integer, SweepSummary> summaries = new LinkedHashMap<>();
+
+        for (int listConcurrency : List.of(1, 8)) {
+            List<String> ids = new java.util.ArrayList<>();
+            SweepSettings settings = SweepSettings.builder(bucket, "logs/", io.github.s3sweeper.config.Age.ofDays(DAYS))
+                    .noncurrentDays(java.util.OptionalInt.of(DAYS)).dryRun(true).listConcurrency(listConcurrency)
+                    .build();
+            summaries.put(listConcurrency, new Sweeper(admin, clock, settings, new SweepListener() {
+                @Override
+                public void onExpired(Target target) {
+                    ids.add(target.key() + "@" + target.versionId());
+                }
+            }).run());
+            chosen.put(listConcurrency, ids);
+        }
+
+        // Each noncurrent version, each expired marker and each current object, in the same order.
+        assertThat(chosen.get(8)).isEqualTo(chosen.get(1)).hasSize(24);
+        assertThat(summaries.get(8).versionsScanned()).isEqualTo(summaries.get(1).versionsScanned()).isEqualTo(34);
+        assertThat(summaries.get(8).expired()).isEqualTo(summaries.get(1).expired());
+        assertThat(summaries.get(8).listRequests()).as("a discovery, then a, b and c").isEqualTo(4);
+    }
+
+    @Test
     void versionedBucketLosesNoncurrentVersionsByAgeAndThenItsExpiredDeleteMarkers() {
         admin.putBucketVersioning(b -> b.bucket(bucket).versioningConfiguration(v -> v.status("Enabled")));
         // Round A
