@@ -60,6 +60,8 @@ final class OrderedListing<E> implements AutoCloseable {
     /** Pages a chain fetches before the consumer takes them. */
     static final int PAGES_AHEAD = 2;
     private static final int KEYS_PER_PAGE = 1000;
+    private static final int RAMP_START = 2;
+    private static final int RAMP_STEP = 2;
 
     private final Source<E> source;
     private final Function<E, String> keyOf;
@@ -284,9 +286,12 @@ final class OrderedListing<E> implements AutoCloseable {
 
     /** Starts the chains of the next sub-prefixes, so that {@code concurrency} of them run at once. */
     private void startAhead() {
+        // Slow start: the first pages are what the first deletes wait for, and they arrive sooner when they do not
+        // share the network and the CPU (parsing) with a full window of chains at once.
+        long window = Math.min(concurrency, RAMP_START + RAMP_STEP * subPrefixesDone);
         int running = current != null && currentIsSubPrefix ? 1 : 0;
         for (Segment<E> segment : segments) {
-            if (running >= concurrency) {
+            if (running >= window) {
                 return;
             }
             if (segment instanceof Segment.Sub<E> sub) {

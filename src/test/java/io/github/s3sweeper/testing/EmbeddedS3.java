@@ -32,11 +32,15 @@ public final class EmbeddedS3 implements AutoCloseable {
     private final Path baseDir;
 
     private EmbeddedS3(BlobStore store, Path baseDir) {
+        this(store, baseDir, AuthenticationType.AWS_V4);
+    }
+
+    private EmbeddedS3(BlobStore store, Path baseDir, AuthenticationType authentication) {
         this.baseDir = baseDir;
         this.proxy = S3Proxy.builder()
                 .blobStore(store)
                 .endpoint(URI.create("http://127.0.0.1:0"))
-                .awsAuthentication(AuthenticationType.AWS_V4, ACCESS_KEY, SECRET_KEY)
+                .awsAuthentication(authentication, ACCESS_KEY, SECRET_KEY)
                 // The default graceful stop waits two seconds for nothing.
                 .stopTimeout(0)
                 // Headroom over the tests' eight uploading threads, so no connection waits on a busy pool.
@@ -59,6 +63,14 @@ public final class EmbeddedS3 implements AutoCloseable {
     /** Objects are files under {@code dir}; LastModified is the file's mtime. */
     public static EmbeddedS3 filesystem(Path dir) {
         return new EmbeddedS3(new FilesystemNio2BlobStore(dir.toString()), dir);
+    }
+
+    /**
+     * The filesystem store without signature checks: for the benchmark, whose proxy forwards requests under another
+     * Host than the one the client signed.
+     */
+    public static EmbeddedS3 filesystemUnsigned(Path dir) {
+        return new EmbeddedS3(new FilesystemNio2BlobStore(dir.toString()), dir, AuthenticationType.NONE);
     }
 
     /** Objects live in memory: any key S3 accepts, including ones no file name can hold. */
