@@ -112,6 +112,11 @@ final class OrderedListing<E> implements AutoCloseable {
         discovery = new Chain(prefix, true, startAfter, true);
     }
 
+    /** Chains started and not yet finished: at most the window, the discovery and the fallback chain. */
+    int chainsHeld() {
+        return chains.size();
+    }
+
     /** List requests sent so far, answered or not. */
     long requests() {
         return requests.get();
@@ -173,8 +178,8 @@ final class OrderedListing<E> implements AutoCloseable {
     /** Stops every chain and waits briefly for requests in flight, so that the request count is final. */
     @Override
     public void close() {
-        for (Chain chain : chains) {
-            chain.cancelled = true;
+        for (Chain chain : List.copyOf(chains)) {
+            chain.cancel();
         }
         if (fetchers != null) {
             fetchers.shutdown();
@@ -204,13 +209,13 @@ final class OrderedListing<E> implements AutoCloseable {
     private void listTheRestAsOneChain() {
         for (Segment<E> segment : segments) {
             if (segment instanceof Segment.Sub<E> sub && sub.chain != null) {
-                sub.chain.cancelled = true;
+                sub.chain.cancel();
             }
         }
         segments.clear();
         entriesQueued = 0;
         if (discovery != null) {
-            discovery.cancelled = true;
+            discovery.cancel();
             discovery = null;
         }
         // Every entry up to lastKey was taken, and a key's versions never straddle a finished sub-prefix.
@@ -367,7 +372,7 @@ final class OrderedListing<E> implements AutoCloseable {
                 Page<E> page;
                 do {
                     page = request();
-                } while (hand(page) && !page.last());
+                } while (hand(page) && !page.last() && !cancelled);
                 hand(END);
             } catch (RuntimeException | Error e) {
                 hand(e);
@@ -417,7 +422,7 @@ final class OrderedListing<E> implements AutoCloseable {
             }
             if (fetched == null) {
                 if (previous != null && previous.last()) {
-                    done = true;
+                    end();
                     return null;
                 }
                 return request();
@@ -425,20 +430,35 @@ final class OrderedListing<E> implements AutoCloseable {
             Object item = peeked != null ? peeked : poll();
             peeked = null;
             if (item == END) {
-                done = true;
+                end();
                 return null;
             }
             if (item instanceof RuntimeException e) {
-                done = true;
+                end();
                 throw e;
             }
             if (item instanceof Error e) {
-                done = true;
+                end();
                 throw e;
             }
             @SuppressWarnings("unchecked")
             Page<E> page = (Page<E>) item;
             return page;
+        }
+
+        /** Stops the fetcher after its current request; what it fetched is dropped. */
+        void cancel() {
+            cancelled = true;
+            if (fetched != null) {
+                fetched.clear(); // a fetcher waiting for room sees the flag now, not after its wait times out
+            }
+            chains.remove(this);
+        }
+
+        /** Forgets a finished chain: what it fetched last must not stay reachable for the rest of the run. */
+        private void end() {
+            done = true;
+            chains.remove(this);
         }
 
         private Object poll() {

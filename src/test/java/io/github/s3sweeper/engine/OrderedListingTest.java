@@ -168,6 +168,29 @@ class OrderedListingTest {
     }
 
     @Test
+    void holdsNoMoreChainsThanItsWindowHoweverManySubPrefixesItWalks() {
+        ModelBucket bucket = new ModelBucket(100);
+        for (int d = 0; d < 300; d++) {
+            for (int i = 0; i < 150; i++) {
+                bucket.keys.add(String.format("p/%03d/%03d", d, i));
+            }
+        }
+        int most = 0;
+        long listed = 0;
+
+        try (OrderedListing<String> listing = new OrderedListing<>(bucket, k -> k, "p/", null, 4)) {
+            for (List<String> page = listing.next(); page != null; page = listing.next()) {
+                listed += page.size();
+                most = Math.max(most, listing.chainsHeld());
+            }
+            assertThat(listing.chainsHeld()).isZero();
+        }
+
+        assertThat(listed).isEqualTo(300 * 150);
+        assertThat(most).isBetween(2, 4 + 1);
+    }
+
+    @Test
     void goesBackToOneChainWhenSubPrefixesHoldTooFewKeysForARequestEach() {
         ModelBucket bucket = new ModelBucket(1000);
         for (int d = 0; d < 5000; d++) {
