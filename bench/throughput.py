@@ -12,6 +12,7 @@ import json
 import math
 import os
 import platform
+import re
 import shutil
 import subprocess
 import sys
@@ -32,6 +33,7 @@ DELETE_RATE = 3500.0
 # As deployed: the template's default memory (the JVM sizes its heap from it, as inside Lambda's container) and
 # the JAVA_TOOL_OPTIONS the template sets.
 SWEEPER_JVM = ["-XX:MaxRAM=512m", "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1"]
+SMALL_HEAP = "32m"
 
 
 def log(message):
@@ -194,14 +196,29 @@ def aws_env(endpoint):
     return env
 
 
-def run_sweeper(layout, endpoint, dry_run):
+def run_sweeper(layout, endpoint, dry_run, gc_log=None, heap=None):
     env = aws_env(endpoint)
     env.update(BUCKET_NAME=layout.bucket, PREFIX=layout.prefix, RETENTION_DAYS=str(DAYS))
-    args = ["java"] + SWEEPER_JVM + ["-jar", JAR] + (["--dry-run"] if dry_run else [])
+    logging = [f"-Xlog:gc,gc+heap+exit:file={gc_log}"] if gc_log else []
+    limit = [f"-Xmx{heap}"] if heap else []
+    args = ["java"] + SWEEPER_JVM + limit + logging + ["-jar", JAR] + (["--dry-run"] if dry_run else [])
     seconds, rss, stdout = timed(args, env)
     summary = json.loads(stdout.strip().splitlines()[-1])
-    return seconds, rss, {"deleted": summary["deleted"], "expired": summary["expired"],
-                          "listRequests": summary["listRequests"], "deleteRequests": summary["deleteRequests"]}
+    result = {"deleted": summary["deleted"], "expired": summary["expired"],
+              "listRequests": summary["listRequests"], "deleteRequests": summary["deleteRequests"]}
+    if gc_log:
+        result.update(heap_figures(gc_log))
+    return seconds, rss, result
+
+
+def heap_figures(gc_log):
+    """The most heap any collection left in use (the live set, at most), the collections, and the heap's size."""
+    with open(gc_log) as f:
+        text = f.read()
+    after = [int(m) for m in re.findall(r"Pause[^\n]*?\d+M->(\d+)M\(\d+M\)", text)]
+    committed = [int(m) for m in re.findall(r"Pause[^\n]*?\d+M->\d+M\((\d+)M\)", text)]
+    return {"gcs": len(after), "maxHeapAfterGcMiB": max(after, default=0),
+            "maxHeapCommittedMiB": max(committed, default=0)}
 
 
 def run_original(python, layout, endpoint):
@@ -255,7 +272,10 @@ def main():
     parser.add_argument("--objects", type=int, default=100_000, help="objects per case (default 100000)")
     parser.add_argument("--sub-prefixes", type=int, default=100, help="sub-prefixes of the tree case (default 100)")
     parser.add_argument("--rss-small", type=int, default=10_000, help="objects of the small RSS listing")
+    parser.add_argument("--rss-mid", type=int, default=100_000, help="objects of the middle RSS listing (0: skip)")
     parser.add_argument("--rss-large", type=int, default=1_000_000, help="objects of the large RSS listing (0: skip)")
+    parser.add_argument("--rss-only", action="store_true",
+                        help="measure only the RSS listings and keep the other rows of bench/results.json")
     parser.add_argument("--skip-rclone", action="store_true", help="leave rclone out")
     parser.add_argument("--cases", default="flat,tree", help="which cases: flat,tree")
     parser.add_argument("--modes", default="model,direct", help="which modes: model,direct")
@@ -275,7 +295,10 @@ def main():
         layouts = [Layout(storage, "flat", "backups/", args.objects, 0),
                    Layout(storage, "tree", "backups/", args.objects, args.sub_prefixes)]
         tools = args.tools.split(",")
-        for layout in (l for l in layouts if l.bucket in args.cases.split(",")):
+        if args.rss_only:
+            with open(os.path.join(ROOT, "bench", "results.json")) as f:
+                rows = json.load(f)["rows"]
+        for layout in (l for l in layouts if l.bucket in args.cases.split(",") and not args.rss_only):
             for mode in args.modes.split(","):
                 if "dry" in tools:
                     rows.append(measure(servers, layout, mode, "s3-sweeper dry run",
@@ -291,10 +314,18 @@ def main():
                                         lambda ep: run_rclone(rclone_binary, layout, ep)))
         rss = []
         if args.rss_large:
-            for count in (args.rss_small, args.rss_large):
+            for count in (c for c in (args.rss_small, args.rss_mid, args.rss_large) if c):
                 layout = Layout(storage, f"rss-{count}", "backups/", count, max(1, count // 1000), body=b"")
+                gc_log = os.path.join(work, f"gc-{count}.log")
                 rss.append(measure(servers, layout, "direct", "s3-sweeper dry run",
-                                   lambda ep: run_sweeper(layout, ep, True)))
+                                   lambda ep: run_sweeper(layout, ep, True, gc_log)))
+            # The proof that nothing grows with the listing: the largest one again, in a heap far too small to
+            # hold it (a listed object costs hundreds of bytes); it fails with OutOfMemoryError if anything does.
+            row = measure(servers, layout, "direct", "s3-sweeper dry run",
+                          lambda ep: run_sweeper(layout, ep, True, os.path.join(work, "gc-small-heap.log"),
+                                                 SMALL_HEAP))
+            row["heap"] = SMALL_HEAP
+            rss.append(row)
     finally:
         servers.close()
         shutil.rmtree(work, ignore_errors=True)
@@ -374,12 +405,19 @@ def render(rows, rss, args):
         ratio = tree_model["seconds"] / tree_direct["seconds"]
         lines.append(f"- parallel listing: tree dry run in the model {tree_model['seconds']:.2f} s vs with no proxy "
                      f"{tree_direct['seconds']:.2f} s: {ratio:.2f}× (target ≤ 1.2×) — {verdict(ratio <= 1.2)}")
-    if len(rss) == 2:
-        small, large = rss
+    sized = [row for row in rss if "heap" not in row]
+    if len(sized) >= 2:
+        small, large = sized[0], sized[-1]
         ratio = large["peakRssMiB"] / small["peakRssMiB"]
         lines.append(f"- memory: peak RSS of a dry run over {large['case'][4:]} objects {large['peakRssMiB']} MiB "
                      f"({large['seconds']:.0f} s) vs {small['case'][4:]} objects {small['peakRssMiB']} MiB: "
                      f"{ratio:.2f}× (target ≤ 1.10×) — {verdict(ratio <= 1.10)}")
+        lines += ["", "| objects listed (dry run, direct) | heap | seconds | peak RSS MiB | GCs | "
+                  "most heap in use after a GC MiB | heap committed MiB |", "|---:|---|---:|---:|---:|---:|---:|"]
+        for row in rss:
+            lines.append(f"| {int(row['case'][4:]):,} | {'-Xmx' + row['heap'] if 'heap' in row else 'as deployed'} | "
+                         f"{row['seconds']:.1f} | {row['peakRssMiB']} | {row.get('gcs', '')} | "
+                         f"{row.get('maxHeapAfterGcMiB', '')} | {row.get('maxHeapCommittedMiB', '')} |")
     return "\n".join(lines) + "\n"
 
 
