@@ -28,6 +28,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Lists the prefix page by page, feeds each entry to the rules as its page arrives, and hands what they choose
@@ -147,22 +148,35 @@ public final class Sweeper {
     }
 
     private void listCurrent(RetentionRule rule, RetentionRule.Decisions current, Tally tally) {
-        OrderedListing<S3Object> listing = new OrderedListing<>(this::objectsPage, S3Object::key, settings.prefix(),
-                settings.startAfter(), settings.listConcurrency());
+        walk(this::objectsPage, S3Object::key, tally, object -> {
+            tally.scanned++;
+            if (object.lastModified() != null) {
+                rule.offer(new StoredObject(object.key(), object.lastModified(), sizeOf(object.size())), current);
+            }
+        });
+    }
+
+    /**
+     * Hands every entry under the prefix to {@code decide} in listing order, page by page, until the listing ends
+     * or the time budget is spent.
+     *
+     * @return false when the time budget stopped the listing before its end
+     */
+    private <E> boolean walk(OrderedListing.Source<E> source, Function<E, String> keyOf, Tally tally,
+                             Consumer<E> decide) {
+        OrderedListing<E> listing = new OrderedListing<>(source, keyOf, settings.prefix(), settings.startAfter(),
+                settings.listConcurrency());
         try {
-            for (List<S3Object> page = listing.next(); page != null; page = listing.next()) {
-                for (S3Object object : page) {
-                    tally.scanned++;
-                    tally.lastKey = object.key();
-                    if (object.lastModified() != null) {
-                        rule.offer(new StoredObject(object.key(), object.lastModified(), sizeOf(object.size())),
-                                current);
-                    }
+            for (List<E> page = listing.next(); page != null; page = listing.next()) {
+                for (E entry : page) {
+                    tally.lastKey = keyOf.apply(entry);
+                    decide.accept(entry);
                 }
                 if (outOfTime(listing, tally)) {
-                    return;
+                    return false;
                 }
             }
+            return true;
         } finally {
             listing.close();
             tally.listRequests = listing.requests();
@@ -226,27 +240,17 @@ public final class Sweeper {
             public void keep(VersionEntry entry) {
             }
         };
-        OrderedListing<VersionEntry> listing = new OrderedListing<>(this::versionsPage, VersionEntry::key, settings.prefix(),
-                settings.startAfter(), settings.listConcurrency());
-        try {
-            for (List<VersionEntry> page = listing.next(); page != null; page = listing.next()) {
-                for (VersionEntry entry : page) {
-                    tally.versionsScanned++;
-                    tally.lastKey = entry.key();
-                    versionRule.offer(entry, versions);
-                }
-                if (outOfTime(listing, tally)) {
-                    // Versions of the last key that the next page would hold are left for the resumed run to
-                    // skip: it starts after this key, so they stay, which is the safe side.
-                    versionRule.abandon();
-                    return;
-                }
-            }
-        } finally {
-            listing.close();
-            tally.listRequests = listing.requests();
+        boolean listedAll = walk(this::versionsPage, VersionEntry::key, tally, entry -> {
+            tally.versionsScanned++;
+            versionRule.offer(entry, versions);
+        });
+        if (listedAll) {
+            versionRule.finish(versions);
+        } else {
+            // Versions of the last key that the next page would hold are left for the resumed run to skip: it
+            // starts after this key, so they stay, which is the safe side.
+            versionRule.abandon();
         }
-        versionRule.finish(versions);
     }
 
     private OrderedListing.Page<VersionEntry> versionsPage(String prefix, boolean delimited, String startAfter,
