@@ -203,16 +203,9 @@ public final class Sweeper {
             request.continuationToken(previous.next());
         }
         ListObjectsV2Response response = s3.listObjectsV2(request.build());
-        List<S3Object> objects = new ArrayList<>(response.contents().size());
-        for (S3Object object : response.contents()) {
-            if (object.key() != null) {
-                objects.add(object);
-            }
-        }
-        List<String> prefixes = response.commonPrefixes().stream().map(CommonPrefix::prefix)
-                .filter(Objects::nonNull).toList();
+        List<S3Object> objects = response.contents().stream().filter(object -> object.key() != null).toList();
         String next = Boolean.TRUE.equals(response.isTruncated()) ? response.nextContinuationToken() : null;
-        return new OrderedListing.Page<>(objects, prefixes, next, null);
+        return new OrderedListing.Page<>(objects, names(response.commonPrefixes()), next, null);
     }
 
     private void listVersions(VersionRule versionRule, RetentionRule rule, RetentionRule.Decisions current,
@@ -270,11 +263,13 @@ public final class Sweeper {
             request.keyMarker(startAfter);
         }
         ListObjectVersionsResponse response = s3.listObjectVersions(request.build());
-        List<String> prefixes = response.commonPrefixes().stream().map(CommonPrefix::prefix)
-                .filter(Objects::nonNull).toList();
         boolean truncated = Boolean.TRUE.equals(response.isTruncated());
-        return new OrderedListing.Page<>(inListingOrder(response), prefixes,
+        return new OrderedListing.Page<>(inListingOrder(response), names(response.commonPrefixes()),
                 truncated ? response.nextKeyMarker() : null, truncated ? response.nextVersionIdMarker() : null);
+    }
+
+    private static List<String> names(List<CommonPrefix> prefixes) {
+        return prefixes.stream().map(CommonPrefix::prefix).filter(Objects::nonNull).toList();
     }
 
     /**
