@@ -21,12 +21,16 @@ public final class S3ClientFactory {
      * new TLS handshake per request).
      */
     static final String KEEP_ALIVE_CONNECTIONS = "80";
+    static final String IGNORE_CONFIGURED_ENDPOINTS = "aws.ignoreConfiguredEndpointUrls";
 
     public static S3Client create(S3Settings settings) {
         // Read once, when the JDK's HTTP keep-alive cache first loads: that is during the first request, after this.
         if (System.getProperty("http.maxConnections") == null) {
             System.setProperty("http.maxConnections", KEEP_ALIVE_CONNECTIONS);
         }
+        // The endpoint is the settings' (from AWS_ENDPOINT_URL_S3 or AWS_ENDPOINT_URL, already validated). Left to
+        // itself the SDK reads those variables again and fails on the empty value the template declares.
+        System.setProperty(IGNORE_CONFIGURED_ENDPOINTS, "true");
         S3ClientBuilder builder = S3Client.builder()
                 .region(Region.of(settings.region()))
                 // The URLConnection client comes with the JDK: no native library and no connection-pool

@@ -7,6 +7,7 @@ import io.github.s3sweeper.config.SettingsParser;
 import io.github.s3sweeper.engine.SweepFailedException;
 import io.github.s3sweeper.lambda.SweepHandler;
 import io.github.s3sweeper.report.SweepSummary;
+import io.github.s3sweeper.report.Version;
 import software.amazon.awssdk.services.s3.S3Client;
 
 import java.io.IOException;
@@ -19,7 +20,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -32,9 +32,10 @@ public final class Main {
     public static final int RUN_FAILED = 1;
     public static final int BAD_SETTINGS = 2;
 
-    static final String USAGE = "Usage: java -jar s3-sweeper.jar [--dry-run] [--event FILE]\n"
+    static final String USAGE = "Usage: java -jar s3-sweeper.jar [--dry-run] [--event FILE] [--version]\n"
             + "  --dry-run     list and report what would be deleted; delete nothing (same as DRY_RUN=true)\n"
             + "  --event FILE  invoke with this event JSON (for example a file in events/); default {}\n"
+            + "  --version     print the version and exit\n"
             + "Settings come from the environment: BUCKET_NAME, PREFIX, RETENTION_DAYS, DRY_RUN,\n"
             + "ALLOW_WHOLE_BUCKET, AWS_REGION and, for other S3 servers, AWS_ENDPOINT_URL_S3.\n"
             + "Exit status: 0 success, 1 the run failed, 2 bad settings or arguments.";
@@ -62,6 +63,10 @@ public final class Main {
                     }
                     eventFile = Path.of(rest.remove(0));
                 }
+                case "--version", "-V" -> {
+                    out.println("s3-sweeper " + Version.current());
+                    return OK;
+                }
                 case "--help", "-h" -> {
                     out.println(USAGE);
                     return OK;
@@ -86,17 +91,20 @@ public final class Main {
             S3Client client = S3ClientFactory.create(settings);
             built.add(client);
             return client;
-        });
-        LocalContext context = LocalContext.stderr(err, logLevel(env));
+        }, err::println);
+        // The handler writes its own log lines; the context only tells it there is no time limit.
+        LocalContext context = LocalContext.stderr(err, LogLevel.INFO);
         try {
             SweepSummary summary = handler.handleRequest(event, context);
             out.println(RuntimeSerialization.writeResponse(summary));
             return OK;
         } catch (InvalidSettingsException e) {
+            err.println(e.getMessage());
             return BAD_SETTINGS;
         } catch (SweepFailedException e) {
             out.println(RuntimeSerialization.writeResponse(e.summary()));
-            err.println(e.getMessage());
+            // Last, where a person at a terminal looks: the cause in one line.
+            err.println("FAILED: " + e.getMessage());
             return RUN_FAILED;
         } catch (RuntimeException e) {
             err.println("The run failed: " + e);
@@ -118,16 +126,6 @@ public final class Main {
             return event;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    /** Local runs honour the variable Lambda sets from ApplicationLogLevel; INFO when unset. */
-    private static LogLevel logLevel(Map<String, String> env) {
-        String value = env.getOrDefault("AWS_LAMBDA_LOG_LEVEL", "INFO");
-        try {
-            return LogLevel.valueOf(value.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            return LogLevel.INFO;
         }
     }
 }

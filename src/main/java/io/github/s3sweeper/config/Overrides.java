@@ -2,6 +2,7 @@ package io.github.s3sweeper.config;
 
 import io.github.s3sweeper.rules.Glob;
 
+import java.lang.reflect.RecordComponent;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +27,24 @@ public record Overrides(
 
     public static final Overrides NONE =
             new Overrides(null, null, null, null, null, null, null, null, null, null, null);
+
+    /**
+     * The input fields this run overrides, in declaration order; empty when it overrides nothing (as the template's
+     * {"trigger":"schedule"} does). The record's components are named after the input fields.
+     */
+    public List<String> fields() {
+        List<String> set = new ArrayList<>();
+        for (RecordComponent component : Overrides.class.getRecordComponents()) {
+            try {
+                if (component.getAccessor().invoke(this) != null) {
+                    set.add(component.getName());
+                }
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("cannot read " + component.getName(), e);
+            }
+        }
+        return set;
+    }
 
     /** The environment's settings with these applied, or one exception naming every field that does not fit. */
     public SweepSettings applyTo(SweepSettings base) {

@@ -42,6 +42,8 @@ public final class SettingsParser {
     public static final String AWS_REGION = "AWS_REGION";
     public static final String AWS_ENDPOINT_URL_S3 = "AWS_ENDPOINT_URL_S3";
     public static final String AWS_ENDPOINT_URL = "AWS_ENDPOINT_URL";
+    public static final String SWEEP_NAME = "SWEEP_NAME";
+    public static final String METRICS_NAMESPACE = "POWERTOOLS_METRICS_NAMESPACE";
 
     public static final int MIN_RETENTION_DAYS = 1;
     public static final int MAX_RETENTION_DAYS = 36_500;
@@ -67,10 +69,16 @@ public final class SettingsParser {
     static final String DELETE_CONCURRENCY_ALLOWED = "a whole number from 1 to 64";
     static final String LIST_CONCURRENCY_ALLOWED = "a whole number from 1 to 64";
     static final String REGION_ALLOWED = "an AWS Region name such as us-east-1";
-    static final String ENDPOINT_ALLOWED = "an absolute http:// or https:// URL such as http://localhost:4566";
+    static final String ENDPOINT_ALLOWED = "an absolute http:// or https:// URL such as http://localhost:4566, or"
+            + " empty for S3 itself";
+    static final String SWEEP_NAME_ALLOWED = "1 to 1024 printable ASCII characters (a CloudWatch dimension value),"
+            + " or empty for <bucket>/<prefix>";
+    static final String NAMESPACE_ALLOWED = "a CloudWatch namespace of 1 to 255 letters, digits and . - _ / # :,"
+            + " not starting with AWS/ (default " + MetricsSettings.DEFAULT_NAMESPACE + ")";
 
     private static final Pattern BUCKET_CHARS = Pattern.compile("[a-z0-9][a-z0-9.-]*[a-z0-9]");
     private static final Pattern IP_ADDRESS = Pattern.compile("\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
+    private static final Pattern NAMESPACE = Pattern.compile("[0-9A-Za-z.\\-_/#:]{1,255}");
     private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-[0-9]{1,2}");
     private static final List<String> RESERVED_BUCKET_PREFIXES = List.of("xn--", "sthree-", "amzn-s3-demo-");
     private static final List<String> RESERVED_BUCKET_SUFFIXES =
@@ -127,6 +135,7 @@ public final class SettingsParser {
                 : Integer.valueOf(SweepSettings.DEFAULT_LIST_CONCURRENCY);
         String region = region(env, problems);
         Optional<URI> endpoint = endpoint(env, problems);
+        MetricsSettings metrics = metrics(env, problems);
         if (!problems.isEmpty()) {
             throw new InvalidSettingsException(problems);
         }
@@ -144,7 +153,21 @@ public final class SettingsParser {
                 .deleteConcurrency(deleteConcurrency)
                 .listConcurrency(listConcurrency)
                 .build();
-        return new Settings(sweep, new S3Settings(region, endpoint));
+        return new Settings(sweep, new S3Settings(region, endpoint), metrics);
+    }
+
+    private static MetricsSettings metrics(Map<String, String> env, List<String> problems) {
+        String name = env.get(SWEEP_NAME);
+        if (name != null && (name.length() > 1024 || name.chars().anyMatch(c -> c < 0x20 || c > 0x7e))) {
+            problems.add(describe(SWEEP_NAME, name, name.length() > 1024 ? "longer than 1024 characters"
+                    : "has a character that is not printable ASCII", SWEEP_NAME_ALLOWED));
+        }
+        String namespace = set(env, METRICS_NAMESPACE) ? env.get(METRICS_NAMESPACE) : MetricsSettings.DEFAULT_NAMESPACE;
+        if (!NAMESPACE.matcher(namespace).matches() || namespace.startsWith("AWS/")) {
+            problems.add(describe(METRICS_NAMESPACE, namespace, "not a namespace CloudWatch accepts for custom"
+                    + " metrics", NAMESPACE_ALLOWED));
+        }
+        return new MetricsSettings(namespace, name == null || name.isEmpty() ? Optional.empty() : Optional.of(name));
     }
 
     /** Set to something other than the empty string. */
@@ -263,7 +286,8 @@ public final class SettingsParser {
         // The service-specific variable wins over the global one, as in the SDK's own resolution.
         String name = env.get(AWS_ENDPOINT_URL_S3) != null ? AWS_ENDPOINT_URL_S3 : AWS_ENDPOINT_URL;
         String value = env.get(name);
-        if (value == null) {
+        // Empty is S3 itself: the template declares the variable empty so that sam local invoke can set it.
+        if (value == null || value.isEmpty()) {
             return Optional.empty();
         }
         try {

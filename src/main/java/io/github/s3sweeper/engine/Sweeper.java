@@ -112,27 +112,40 @@ public final class Sweeper {
             rule.finish(current);
             listed = true;
         } catch (SdkException e) {
-            tally.stoppedEarly();
+            tally.stoppedEarly(SweepSummary.LISTING_FAILED);
             rule.finish(current); // what the keep-newest heap holds stays; this only counts it
             // Entries already chosen are still deleted, so the report covers everything decided so far.
             deleter.finish();
+            String where = "s3://" + settings.bucket() + "/" + settings.prefix();
+            String action = settings.sweepsVersions() ? "s3:ListBucketVersions" : "s3:ListBucket";
+            tally.failure = String.format("Listing %s failed: %s. Deleted %d of the %d entries chosen before the"
+                            + " failure; %s", where,
+                    Failures.describe(e, settings.bucket(), action, "arn:aws:s3:::" + settings.bucket(),
+                            settings.prefix()),
+                    tally.deleted, tally.expired, tally.lastKey == null ? "nothing was listed"
+                            : "keys after \"" + tally.lastKey + "\" were not examined");
             SweepSummary summary = tally.summary(settings, cutoff, noncurrentCutoff, elapsedMs(startNanos));
-            String reason = String.format("Listing s3://%s/%s failed with %s: %s. Deleted %d of the %d entries"
-                            + " chosen before the failure; objects not yet listed were not examined.",
-                    settings.bucket(), settings.prefix(), Deleter.errorCode(e), e.getMessage(), summary.deleted(),
-                    summary.expired());
-            throw new SweepFailedException(reason, summary, e);
+            throw new SweepFailedException(summary.failure(), summary, e);
         } finally {
             if (!listed) {
                 deleter.abort(); // any other failure: no sender outlives the run
             }
         }
         deleter.finish();
+        if (tally.failed > 0) {
+            tally.failure = String.format("%d of the %d entries chosen under s3://%s/%s could not be deleted (%s);"
+                            + " the summary's errors name them", tally.failed, tally.expired, settings.bucket(),
+                    settings.prefix(), tally.failureCodes());
+            if (tally.failureCodes().contains("AccessDenied")) {
+                tally.failure += String.format("; for AccessDenied the function's role needs %s on"
+                                + " arn:aws:s3:::%s/%s*", settings.sweepsVersions()
+                                ? "s3:DeleteObject and s3:DeleteObjectVersion" : "s3:DeleteObject",
+                        settings.bucket(), settings.prefix());
+            }
+        }
         SweepSummary summary = tally.summary(settings, cutoff, noncurrentCutoff, elapsedMs(startNanos));
         if (summary.failed() > 0) {
-            throw new SweepFailedException(String.format("%d of %d entries chosen under s3://%s/%s could not be"
-                            + " deleted.", summary.failed(), summary.expired(), settings.bucket(), settings.prefix()),
-                    summary, null);
+            throw new SweepFailedException(summary.failure(), summary, null);
         }
         return summary;
     }
@@ -278,7 +291,7 @@ public final class Sweeper {
      */
     private boolean outOfTime(OrderedListing<?> listing, Tally tally) {
         if (budget.exhausted() && listing.more()) {
-            tally.stoppedEarly();
+            tally.stoppedEarly(SweepSummary.TIME_BUDGET);
             return true;
         }
         return false;

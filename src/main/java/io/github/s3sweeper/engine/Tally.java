@@ -6,7 +6,10 @@ import io.github.s3sweeper.report.SweepSummary;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * The running counts of one sweep. The listing thread writes the listing counts; what the senders report
@@ -32,13 +35,20 @@ final class Tally {
     String lastKey;
     boolean complete = true;
     String resumeAfter;
+    String stoppedBy;
+    String failure;
     private final List<KeyError> errors = new ArrayList<>();
     private final List<KeyError> lockedKeys = new ArrayList<>();
+    private final Map<String, Long> failuresByCode = new HashMap<>();
 
-    /** The listing stopped before its end: the report says so, and from which key a later run may go on. */
-    void stoppedEarly() {
+    /**
+     * The listing stopped before its end: the report says so, why ({@link SweepSummary#TIME_BUDGET} or
+     * {@link SweepSummary#LISTING_FAILED}), and from which key a later run may go on.
+     */
+    void stoppedEarly(String why) {
         complete = false;
         resumeAfter = lastKey;
+        stoppedBy = why;
     }
 
     synchronized void request() {
@@ -47,7 +57,16 @@ final class Tally {
 
     synchronized void fail(KeyError error) {
         failed++;
+        failuresByCode.merge(error.code(), 1L, Long::sum);
         show(error);
+    }
+
+    /** Every failed entry counted by S3's error code, most frequent first: "AccessDenied ×3, InternalError ×1". */
+    synchronized String failureCodes() {
+        return failuresByCode.entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+                .map(e -> e.getKey() + " ×" + e.getValue())
+                .collect(Collectors.joining(", "));
     }
 
     /** Lists an error in the report without counting a failed entry. */
@@ -82,6 +101,6 @@ final class Tally {
                 settings.noncurrentDays().isPresent() ? settings.noncurrentDays().getAsInt() : null,
                 noncurrentCutoff == null ? null : noncurrentCutoff.toString(), versionsScanned, noncurrentDeleted,
                 deleteMarkersDeleted, errors, lockedKeys, listRequests, deleteRequests, complete, resumeAfter,
-                durationMs);
+                stoppedBy, failure, durationMs);
     }
 }

@@ -1,76 +1,100 @@
 package io.github.s3sweeper.lambda;
 
-import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import com.amazonaws.services.lambda.runtime.logging.LogLevel;
 import io.github.s3sweeper.engine.SweepListener;
 import io.github.s3sweeper.engine.Target;
-import io.github.s3sweeper.report.Json;
 import io.github.s3sweeper.report.KeyError;
 import io.github.s3sweeper.report.SweepSummary;
+import io.github.s3sweeper.report.Version;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * The run's log: one JSON line per event, at a level the Lambda runtime filters (ApplicationLogLevel). A dry run
- * logs every entry it would delete at INFO, since that list is what a dry run is for; a real run logs deleted entries
- * at DEBUG (an audit trail on demand), every failed one at WARN and every version Object Lock kept at INFO.
+ * What a run logs, one structured line per event. A dry run logs every entry it would delete at INFO, since that list
+ * is what a dry run is for; a real run logs deleted entries at DEBUG (an audit trail on demand), every failed one at
+ * WARN and every version Object Lock kept at INFO. The run ends with one {@code summary} line: the human account as
+ * its message, the summary's fields beside it. Keys, sizes and S3's error texts are logged; credentials and object
+ * content never reach this class.
  */
 final class RunLog implements SweepListener {
 
-    private final LambdaLogger logger;
+    private final JsonLog log;
     private final boolean dryRun;
 
-    RunLog(LambdaLogger logger, boolean dryRun) {
-        this.logger = logger;
+    RunLog(JsonLog log, boolean dryRun) {
+        this.log = log;
         this.dryRun = dryRun;
     }
 
-    void event(LogLevel level, String event, Map<String, Object> fields) {
-        Map<String, Object> line = new LinkedHashMap<>();
-        line.put("event", event);
-        line.putAll(fields);
-        logger.log(Json.write(line), level);
+    void start(String trigger, String bucket, String prefix, String olderThan, List<String> overridden) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("trigger", trigger);
+        fields.put("bucket", bucket);
+        fields.put("prefix", prefix);
+        fields.put("olderThan", olderThan);
+        fields.put("dryRun", dryRun);
+        fields.put("overrides", !overridden.isEmpty());
+        if (!overridden.isEmpty()) {
+            fields.put("overridden", overridden);
+        }
+        fields.put("version", Version.current());
+        log.log(LogLevel.INFO, "start", String.format("Sweeping s3://%s/%s: objects older than %s%s", bucket, prefix,
+                olderThan, dryRun ? " (dry run: nothing is deleted)" : ""), fields);
     }
 
-    void summary(SweepSummary summary, LogLevel level) {
-        logger.log(summary.toAccount(), level);
-        logger.log(summary.toJson(), level);
+    /** INFO for a complete run, WARN for one that stopped early, ERROR for one that failed. */
+    void summary(SweepSummary summary) {
+        LogLevel level = summary.failure() != null ? LogLevel.ERROR : summary.complete() ? LogLevel.INFO : LogLevel.WARN;
+        log.log(level, "summary", summary.toAccount(), summary.toMap());
+    }
+
+    /** The failure's Java detail, for whoever asks for DEBUG: the cause is already in the summary line. */
+    void detail(Throwable failure) {
+        if (failure.getCause() == null || !log.enabled(LogLevel.DEBUG)) {
+            return;
+        }
+        StringWriter trace = new StringWriter();
+        failure.getCause().printStackTrace(new PrintWriter(trace));
+        log.log(LogLevel.DEBUG, "failureDetail", String.valueOf(failure.getCause()),
+                Map.of("stackTrace", trace.toString()));
     }
 
     @Override
     public void onExpired(Target target) {
         if (dryRun) {
-            event(LogLevel.INFO, "wouldDelete", targetFields(target));
+            log.log(LogLevel.INFO, "wouldDelete", "Would delete " + target.key(), targetFields(target));
         }
     }
 
     @Override
     public void onLeftByCap(Target target) {
-        event(LogLevel.DEBUG, "leftByCap", targetFields(target));
+        log.log(LogLevel.DEBUG, "leftByCap", "Left by MAX_DELETES: " + target.key(), targetFields(target));
     }
 
     @Override
     public void onDeleted(Target target) {
-        event(LogLevel.DEBUG, "deleted", targetFields(target));
+        log.log(LogLevel.DEBUG, "deleted", "Deleted " + target.key(), targetFields(target));
     }
 
     @Override
     public void onFailed(KeyError error) {
-        event(LogLevel.WARN, "deleteFailed", errorFields(error));
+        log.log(LogLevel.WARN, "deleteFailed", "Could not delete " + error.key() + ": " + error.code(),
+                errorFields(error));
     }
 
     @Override
     public void onLocked(KeyError error) {
-        event(LogLevel.INFO, "locked", errorFields(error));
+        log.log(LogLevel.INFO, "locked", "Kept by Object Lock: " + error.key(), errorFields(error));
     }
 
     private static Map<String, Object> targetFields(Target target) {
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("key", target.key());
-        if (target.versionId() != null) {
-            fields.put("versionId", target.versionId());
-        }
+        fields.put("versionId", target.versionId());
         fields.put("kind", target.kind().name());
         fields.put("size", target.size());
         fields.put("lastModified", String.valueOf(target.lastModified()));
@@ -80,11 +104,10 @@ final class RunLog implements SweepListener {
     private static Map<String, Object> errorFields(KeyError error) {
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("key", error.key());
-        if (error.versionId() != null) {
-            fields.put("versionId", error.versionId());
-        }
+        fields.put("versionId", error.versionId());
         fields.put("code", error.code());
-        fields.put("message", error.message());
+        // "error", not "message": every line's message is the human sentence above.
+        fields.put("error", error.message());
         return fields;
     }
 }

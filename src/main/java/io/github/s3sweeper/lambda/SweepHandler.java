@@ -5,7 +5,6 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.logging.LogLevel;
 import io.github.s3sweeper.aws.S3ClientFactory;
 import io.github.s3sweeper.config.InvalidSettingsException;
-import io.github.s3sweeper.config.Overrides;
 import io.github.s3sweeper.config.RunRequest;
 import io.github.s3sweeper.config.S3Settings;
 import io.github.s3sweeper.config.Settings;
@@ -23,63 +22,104 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
- * The Lambda entry point: reads the settings, runs the engine, returns the summary. A run that did not delete
- * everything it should throws, so Lambda's Errors metric, alarms and retries see it.
+ * The Lambda entry point: reads the settings, runs the engine, logs and returns the summary. A run that did not
+ * delete everything it should throws, so Lambda's Errors metric, alarms, retries and failure destination see it.
  */
 public final class SweepHandler implements RequestHandler<Map<String, Object>, SweepSummary> {
 
     private static final ClientCache SHARED_CLIENTS = new ClientCache(S3ClientFactory::create);
+    /** Lambda sets it in every execution environment: where it is, metrics go to CloudWatch through the log. */
+    static final String FUNCTION_NAME = "AWS_LAMBDA_FUNCTION_NAME";
 
+    private final AtomicBoolean coldStart = new AtomicBoolean(true);
     private final Map<String, String> env;
     private final Clock clock;
     private final Function<S3Settings, S3Client> clients;
+    private final Consumer<String> out;
 
-    /** Used by the Lambda runtime: the process environment, the system clock, one client per environment. */
+    /**
+     * Used by the Lambda runtime: the process environment, the system clock, one client per environment, and log
+     * lines on standard output (read when each line is written: the runtime replaces System.out before it loads
+     * the handler).
+     */
     public SweepHandler() {
-        this(System.getenv(), Clock.systemUTC(), SHARED_CLIENTS::get);
+        this(System.getenv(), Clock.systemUTC(), SHARED_CLIENTS::get, line -> System.out.println(line));
     }
 
-    public SweepHandler(Map<String, String> env, Clock clock, Function<S3Settings, S3Client> clients) {
+    /** @param out where each log line goes, whole; the metrics record too, when running in Lambda */
+    public SweepHandler(Map<String, String> env, Clock clock, Function<S3Settings, S3Client> clients,
+                        Consumer<String> out) {
         this.env = Map.copyOf(Objects.requireNonNull(env, "env"));
         this.clock = Objects.requireNonNull(clock, "clock");
         this.clients = Objects.requireNonNull(clients, "clients");
+        this.out = Objects.requireNonNull(out, "out");
     }
 
     @Override
     public SweepSummary handleRequest(Map<String, Object> event, Context context) {
+        JsonLog log = new JsonLog(out, JsonLog.threshold(env), contextFields(context));
         Invocation invocation;
         try {
             invocation = parse(event);
         } catch (InvalidSettingsException e) {
-            context.getLogger().log(e.getMessage(), LogLevel.ERROR);
+            log.log(LogLevel.ERROR, "invalidSettings", e.getMessage(), Map.of("problems", e.problems()));
             throw e;
         }
-        Settings settings = invocation.settings();
-        RunRequest request = invocation.request();
         SweepSettings sweep = invocation.sweep();
-        RunLog log = new RunLog(context.getLogger(), sweep.dryRun());
-        Map<String, Object> start = new LinkedHashMap<>();
-        start.put("trigger", request.trigger());
-        start.put("bucket", sweep.bucket());
-        start.put("prefix", sweep.prefix());
-        start.put("olderThan", sweep.age().iso());
-        start.put("dryRun", sweep.dryRun());
-        start.put("overrides", request.overrides() != Overrides.NONE);
-        log.event(LogLevel.INFO, "start", start);
+        String sweepName = invocation.settings().metrics().sweep(sweep.bucket(), sweep.prefix());
+        log = log.with("sweep", sweepName);
+        RunLog runLog = new RunLog(log, sweep.dryRun());
+        runLog.start(invocation.request().trigger(), sweep.bucket(), sweep.prefix(), sweep.age().iso(),
+                invocation.request().overrides().fields());
 
         Budget budget = Budget.ofRemaining(context.getRemainingTimeInMillis(), System::nanoTime);
-        Sweeper sweeper = new Sweeper(clients.apply(settings.s3()), clock, sweep, log, budget);
+        Sweeper sweeper = new Sweeper(clients.apply(invocation.settings().s3()), clock, sweep, runLog, budget);
         try {
             SweepSummary summary = sweeper.run();
-            log.summary(summary, summary.complete() ? LogLevel.INFO : LogLevel.WARN);
+            report(summary, runLog, log, invocation, sweepName, context);
             return summary;
         } catch (SweepFailedException e) {
-            log.summary(e.summary(), LogLevel.ERROR);
-            throw e;
+            report(e.summary(), runLog, log, invocation, sweepName, context);
+            runLog.detail(e);
+            throw e.withoutTrace();
         }
+    }
+
+    private void report(SweepSummary summary, RunLog runLog, JsonLog log, Invocation invocation, String sweepName,
+                        Context context) {
+        runLog.summary(summary);
+        if (env.containsKey(FUNCTION_NAME)) {
+            Map<String, Object> properties = new LinkedHashMap<>();
+            properties.put("level", log.alwaysLevel());
+            properties.put("function_request_id", context.getAwsRequestId());
+            log.always(RunMetrics.record(summary, invocation.settings().metrics().namespace(), sweepName,
+                    clock.instant(), properties));
+        }
+    }
+
+    /** The fields Powertools puts on every line, under the names Powertools users query. */
+    private Map<String, Object> contextFields(Context context) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("service", env.getOrDefault("POWERTOOLS_SERVICE_NAME", "s3-sweeper"));
+        fields.put("cold_start", coldStart.getAndSet(false));
+        fields.put("function_name", context.getFunctionName());
+        fields.put("function_version", context.getFunctionVersion());
+        fields.put("function_arn", context.getInvokedFunctionArn());
+        fields.put("function_memory_size", context.getMemoryLimitInMB());
+        fields.put("function_request_id", context.getAwsRequestId());
+        // The Java runtime passes each invocation's trace header as this property (an environment cannot change).
+        String trace = System.getProperty("com.amazonaws.xray.traceHeader");
+        if (trace != null && trace.startsWith("Root=")) {
+            int end = trace.indexOf(';');
+            fields.put("xray_trace_id", trace.substring("Root=".length(), end < 0 ? trace.length() : end));
+        }
+        fields.values().removeIf(Objects::isNull);
+        return fields;
     }
 
     /**

@@ -33,8 +33,10 @@ import java.util.Map;
  * @param lockedKeys           the first {@value #MAX_ERRORS} locked versions
  * @param listRequests         list requests made (ListObjectsV2 or ListObjectVersions), a failed one included
  * @param deleteRequests       DeleteObjects requests sent (and DeleteObject, for keys XML cannot carry)
- * @param complete             false when the run stopped listing before the end to stay within its time budget
+ * @param complete             false when the run stopped listing before the end of the prefix
  * @param resumeAfter          when not complete: the last key examined; a run with startAfter set to it goes on
+ * @param stoppedBy            when not complete, why: {@value #TIME_BUDGET} or {@value #LISTING_FAILED}
+ * @param failure              when the run failed: its cause in one line, with the remedy where one is known
  */
 public record SweepSummary(
         String bucket,
@@ -65,9 +67,15 @@ public record SweepSummary(
         long deleteRequests,
         boolean complete,
         String resumeAfter,
+        String stoppedBy,
+        String failure,
         long durationMs) {
 
     public static final int MAX_ERRORS = 100;
+    /** The run stopped listing a margin before the function's timeout, so that it could report. */
+    public static final String TIME_BUDGET = "timeBudget";
+    /** A listing request failed; what was chosen before it was still deleted. */
+    public static final String LISTING_FAILED = "listingFailed";
 
     public SweepSummary {
         errors = List.copyOf(errors);
@@ -110,6 +118,8 @@ public record SweepSummary(
         map.put("deleteRequests", deleteRequests);
         map.put("complete", complete);
         map.put("resumeAfter", resumeAfter);
+        map.put("stoppedBy", stoppedBy);
+        map.put("failure", failure);
         map.put("durationMs", durationMs);
         return map;
     }
@@ -132,6 +142,10 @@ public record SweepSummary(
         String mode = dryRun ? " (dry run: nothing deleted)" : "";
         String threshold = retentionDays != null ? retentionDays + " days" : olderThan;
         StringBuilder account = new StringBuilder();
+        // The cause first: it is what the reader of a failed run is looking for.
+        if (failure != null) {
+            account.append("FAILED: ").append(failure).append('\n');
+        }
         account.append("s3-sweeper run").append(mode).append('\n')
                 .append(String.format("Bucket:                %s (versioning: %s)%n", bucket, versioning))
                 .append(String.format("Prefix:                %s%n", prefix.isEmpty() ? "(whole bucket)" : prefix))
@@ -159,9 +173,13 @@ public record SweepSummary(
             account.append(String.format("Left by MAX_DELETES:   %d%n", leftByCap));
         }
         account.append(String.format("Left to delete:        %d", left()));
-        if (!complete) {
+        if (TIME_BUDGET.equals(stoppedBy)) {
             account.append(String.format("%nStopped early to stay within the time limit; resume after: %s",
                     resumeAfter));
+        } else if (LISTING_FAILED.equals(stoppedBy)) {
+            account.append(resumeAfter == null
+                    ? String.format("%nThe listing failed before its first key: nothing was examined")
+                    : String.format("%nThe listing failed after %s: keys after it were not examined", resumeAfter));
         }
         return account.toString();
     }

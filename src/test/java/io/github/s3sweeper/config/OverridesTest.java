@@ -110,6 +110,13 @@ class OverridesTest {
     }
 
     @Test
+    void namesTheFieldsAnInputOverridesInDeclarationOrder() {
+        assertThat(RunRequest.parse(Map.of("trigger", "schedule")).overrides().fields()).isEmpty();
+        assertThat(RunRequest.parse(Map.of("startAfter", "logs/x", "dryRun", true, "prefix", "logs/a/"))
+                .overrides().fields()).containsExactly("prefix", "dryRun", "startAfter");
+    }
+
+    @Test
     void classicScheduledEventCarriesNoOverrides() {
         Map<String, Object> event = Map.of("source", "aws.events", "detail-type", "Scheduled Event",
                 "dryRun", true);

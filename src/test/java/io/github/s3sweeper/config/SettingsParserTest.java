@@ -240,11 +240,40 @@ class SettingsParserTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"localhost:4566", "ftp://host", "not a url", ""})
+    @ValueSource(strings = {"localhost:4566", "ftp://host", "not a url", " "})
     void rejectsUnusableEndpoint(String value) {
         assertThat(problemFor(with("AWS_ENDPOINT_URL_S3", value))).isEqualTo("AWS_ENDPOINT_URL_S3=\"" + value
                 + "\": not a usable endpoint URL; allowed: an absolute http:// or https:// URL such as"
-                + " http://localhost:4566");
+                + " http://localhost:4566, or empty for S3 itself");
+    }
+
+    @Test
+    void anEmptyEndpointIsS3Itself() {
+        // The template declares the variable empty, so that sam local invoke --env-vars can set it.
+        assertThat(SettingsParser.parse(with("AWS_ENDPOINT_URL_S3", "")).s3().endpoint()).isEmpty();
+    }
+
+    @Test
+    void metricsGoToTheDefaultNamespaceUnderTheBucketAndPrefixUnlessNamed() {
+        MetricsSettings metrics = SettingsParser.parse(with("SWEEP_NAME", "")).metrics();
+        assertThat(metrics.namespace()).isEqualTo("S3Sweeper");
+        assertThat(metrics.sweep("b", "logs/")).isEqualTo("b/logs/");
+        assertThat(SettingsParser.parse(with("SWEEP_NAME", "nightly")).metrics().sweep("b", "logs/"))
+                .isEqualTo("nightly");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"AWS/Lambda", "has space", "ünï"})
+    void rejectsANamespaceCloudWatchRefuses(String value) {
+        assertThat(problemFor(with("POWERTOOLS_METRICS_NAMESPACE", value))).startsWith("POWERTOOLS_METRICS_NAMESPACE=\""
+                + value + "\": not a namespace CloudWatch accepts for custom metrics; allowed: a CloudWatch namespace");
+    }
+
+    @Test
+    void rejectsASweepNameCloudWatchCannotTakeAsADimensionValue() {
+        assertThat(problemFor(with("SWEEP_NAME", "a\nb"))).contains("has a character that is not printable ASCII");
+        assertThat(problemFor(with("SWEEP_NAME", "säubern"))).contains("has a character that is not printable ASCII");
+        assertThat(problemFor(with("SWEEP_NAME", "x".repeat(1025)))).contains("longer than 1024 characters");
     }
 
     @Test

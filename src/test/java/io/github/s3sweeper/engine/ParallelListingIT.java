@@ -224,7 +224,7 @@ class ParallelListingIT extends FilesystemS3Test {
                 () -> new Sweeper(failingDb, CLOCK, SweepSettings.of(twin, "logs/", DAYS, false), SweepListener.NONE)
                         .run());
 
-        assertThat(failure.getMessage()).contains("failed with InternalError");
+        assertThat(failure.getMessage()).contains("failed: S3 answered HTTP 500 InternalError");
         assertThat(failure.summary().complete()).isFalse();
         assertThat(failure.summary().resumeAfter()).isEqualTo(lastKeyBefore("logs/db/"));
         assertThat(failure.summary().deleted()).isEqualTo(chosenBeforeDb.size());

@@ -149,8 +149,10 @@ class S3ProxyFilesystemIT extends FilesystemS3Test {
         assertThat(summary.errors()).extracting(KeyError::key).containsExactlyElementsOf(new TreeSet<>(refused));
         assertThat(summary.errors()).extracting(KeyError::code).containsOnly("AccessDenied");
         assertThat(summary.bytesDeleted()).isEqualTo(2497L * "data of logs/00000".length());
-        assertThat(failure.getMessage()).startsWith("3 of 2500 entries chosen under s3://" + bucket + "/logs/ could"
-                + " not be deleted.").contains("\"failed\":3");
+        assertThat(failure.getMessage()).isEqualTo("3 of the 2500 entries chosen under s3://" + bucket + "/logs/ could"
+                + " not be deleted (AccessDenied ×3); the summary's errors name them; for AccessDenied the function's"
+                + " role needs s3:DeleteObject on arn:aws:s3:::" + bucket + "/logs/*");
+        assertThat(summary.failure()).isEqualTo(failure.getMessage());
         assertThat(keys()).isEqualTo(refused);
     }
 
@@ -183,7 +185,8 @@ class S3ProxyFilesystemIT extends FilesystemS3Test {
 
         SweepSummary summary = failure.summary();
         assertThat(failure.getMessage())
-                .startsWith("Listing s3://" + bucket + "/logs/ failed with ServiceUnavailable")
+                .startsWith("Listing s3://" + bucket + "/logs/ failed: S3 answered HTTP 503 ServiceUnavailable: Please"
+                        + " reduce your request rate. Deleted")
                 .contains("Deleted 1000 of the 1000 entries chosen before the failure");
         assertThat(summary.listRequests()).as("two pages and the request that failed").isEqualTo(3);
         assertThat(summary.complete()).isFalse();

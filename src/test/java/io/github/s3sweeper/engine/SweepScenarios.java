@@ -209,7 +209,7 @@ public abstract class SweepScenarios {
         SweepHandler handler = new SweepHandler(env, Clock.systemUTC(), settings -> {
             clientsBuilt.incrementAndGet();
             return admin;
-        });
+        }, new io.github.s3sweeper.testing.LogLines());
 
         assertThatThrownBy(() -> handler.handleRequest(Map.of(), new io.github.s3sweeper.testing.TestContext()))
                 .isInstanceOf(InvalidSettingsException.class)

@@ -1,12 +1,12 @@
 package io.github.s3sweeper.lambda;
 
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
-import com.amazonaws.services.lambda.runtime.logging.LogLevel;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import io.github.s3sweeper.aws.S3ClientFactory;
 import io.github.s3sweeper.engine.SweepFailedException;
 import io.github.s3sweeper.report.SweepSummary;
 import io.github.s3sweeper.testing.FilesystemS3Test;
+import io.github.s3sweeper.testing.LogLines;
 import io.github.s3sweeper.testing.TestContext;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -48,6 +48,12 @@ class SweepHandlerIT extends FilesystemS3Test {
         server.putFile(bucket, "backups-archive/old", "keep", NOW.minus(Duration.ofDays(400)));
     }
 
+    private final LogLines log = new LogLines();
+
+    private SweepHandler handler(Map<String, String> env) {
+        return new SweepHandler(env, CLOCK, S3ClientFactory::create, log);
+    }
+
     private Map<String, String> env() {
         Map<String, String> env = new HashMap<>();
         env.put("BUCKET_NAME", bucket);
@@ -66,9 +72,7 @@ class SweepHandlerIT extends FilesystemS3Test {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"events/scheduled-event.json", "events/scheduler-input.json", "events/manual-invoke.json"})
     void eachEventFileRunsTheSweepAndReturnsTheSummary(String file) {
-        SweepHandler handler = new SweepHandler(env(), CLOCK, S3ClientFactory::create);
-
-        SweepSummary summary = handler.handleRequest(load(file), new TestContext());
+        SweepSummary summary = handler(env()).handleRequest(load(file), new TestContext());
 
         assertThat(summary.scanned()).isEqualTo(10);
         assertThat(summary.expired()).isEqualTo(5);
@@ -87,10 +91,7 @@ class SweepHandlerIT extends FilesystemS3Test {
         server.putFile(bucket, "backups/db/e-keep.sql.gz", "5", NOW.minus(Duration.ofHours(44)));
         server.putFile(bucket, "backups/db/f.txt", "6", NOW.minus(Duration.ofHours(45)));
         server.putFile(bucket, "backups/db/g.dump", "7", NOW.minus(Duration.ofHours(30)));
-        TestContext context = new TestContext();
-
-        SweepSummary summary = new SweepHandler(env(), CLOCK, S3ClientFactory::create)
-                .handleRequest(load("events/hourly-dry-run.json"), context);
+        SweepSummary summary = handler(env()).handleRequest(load("events/hourly-dry-run.json"), new TestContext());
 
         assertThat(summary.prefix()).isEqualTo("backups/db/");
         assertThat(summary.olderThan()).isEqualTo("PT36H");
@@ -99,11 +100,11 @@ class SweepHandlerIT extends FilesystemS3Test {
         assertThat(summary.matched()).as("*.sql.gz and *.dump, not *-keep.*").isEqualTo(5);
         assertThat(summary.keptLatest()).as("the 3 newest selected: g is young, a and b are kept").isEqualTo(2);
         assertThat(summary.expired()).isEqualTo(2);
-        assertThat(context.lines()).filteredOn(l -> l.message().startsWith("{\"event\":\"wouldDelete\""))
-                .extracting(TestContext.Line::message)
-                .anySatisfy(line -> assertThat(line).contains("backups/db/c.dump"))
-                .anySatisfy(line -> assertThat(line).contains("backups/db/d.sql.gz"))
-                .hasSize(2);
+        assertThat(log.events("wouldDelete")).extracting(line -> line.get("key"))
+                .containsExactlyInAnyOrder("backups/db/c.dump", "backups/db/d.sql.gz");
+        assertThat(log.events("start")).singleElement()
+                .satisfies(start -> assertThat(start).containsEntry("overrides", true).containsEntry("overridden",
+                        java.util.List.of("prefix", "olderThan", "dryRun", "keepLatest", "include", "exclude")));
         assertThat(keys()).contains("backups/db/c.dump", "backups/db/d.sql.gz");
     }
 
@@ -113,7 +114,7 @@ class SweepHandlerIT extends FilesystemS3Test {
         SweepHandler handler = new SweepHandler(env(), CLOCK, settings -> {
             built.incrementAndGet();
             return S3ClientFactory.create(settings);
-        });
+        }, log);
 
         org.assertj.core.api.Assertions.assertThatThrownBy(
                         () -> handler.handleRequest(Map.of("prefix", "backups-archive/"), new TestContext()))
@@ -121,6 +122,9 @@ class SweepHandlerIT extends FilesystemS3Test {
                 .hasMessageContaining("outside the configured PREFIX=\"backups/\"");
         assertThat(built).hasValue(0);
         assertThat(keys()).contains("backups-archive/old");
+        assertThat(log.records()).singleElement().satisfies(line -> assertThat(line)
+                .containsEntry("level", "ERROR").containsEntry("event", "invalidSettings")
+                .containsKey("problems"));
     }
 
     @Test
@@ -155,46 +159,126 @@ class SweepHandlerIT extends FilesystemS3Test {
     }
 
     @Test
-    void logsTheAccountAndTheSummaryAsOneJsonLine() {
+    void logsTheSummaryOnceAsOneLineWithTheAccountAsItsMessage() {
+        SweepSummary summary = handler(env()).handleRequest(Map.of(), new TestContext());
+
+        assertThat(log.events("summary")).singleElement().satisfies(line -> {
+            assertThat(line).containsEntry("level", "INFO").containsEntry("message", summary.toAccount());
+            assertThat(line).containsAllEntriesOf(LogLines.parse(summary.toJson()));
+        });
+        assertThat(log.raw()).filteredOn(line -> line.contains("\"scanned\":10")).hasSize(1);
+    }
+
+    @Test
+    void aScheduledRunSaysItOverridesNothing() {
+        handler(env()).handleRequest(load("events/scheduler-input.json"), new TestContext());
+
+        assertThat(log.events("start")).singleElement().satisfies(start -> assertThat(start)
+                .containsEntry("trigger", "schedule").containsEntry("overrides", false).doesNotContainKey("overridden"));
+    }
+
+    @Test
+    void deletedKeysAreLoggedAtDebugOnlyWhenTheLevelAsksForIt() {
+        handler(env()).handleRequest(Map.of(), new TestContext());
+        assertThat(log.events("deleted")).isEmpty();
+
+        fillBucket();
+        Map<String, String> env = env();
+        env.put("AWS_LAMBDA_LOG_LEVEL", "DEBUG");
+        handler(env).handleRequest(Map.of(), new TestContext());
+        assertThat(log.events("deleted")).hasSize(5).allSatisfy(line -> assertThat(line)
+                .containsEntry("level", "DEBUG").containsKeys("key", "size", "lastModified", "function_request_id"));
+    }
+
+    @Test
+    void everyLineCarriesTheInvocationContextAtTheTopLevel() {
         TestContext context = new TestContext();
 
-        SweepSummary summary = new SweepHandler(env(), CLOCK, S3ClientFactory::create).handleRequest(Map.of(), context);
+        handler(env()).handleRequest(Map.of(), context);
 
-        assertThat(context.lines()).extracting(TestContext.Line::message)
-                .contains(summary.toJson(), summary.toAccount())
-                .anySatisfy(line -> assertThat(line).startsWith("{\"event\":\"start\",\"trigger\":\"manual\""));
-        assertThat(context.lines()).filteredOn(l -> l.message().startsWith("{\"event\":\"deleted\""))
-                .hasSize(5).allMatch(l -> l.level() == LogLevel.DEBUG);
+        assertThat(log.records()).isNotEmpty().allSatisfy(line -> assertThat(line)
+                .containsKeys("timestamp", "level", "message", "event")
+                .containsEntry("function_request_id", context.getAwsRequestId())
+                .containsEntry("function_name", "s3-sweeper")
+                .containsEntry("cold_start", true)
+                .containsEntry("sweep", bucket + "/backups/")
+                .containsEntry("service", "s3-sweeper"));
+        assertThat(context.lines()).as("nothing goes through the runtime's logger, which would wrap it").isEmpty();
     }
 
     @Test
     void dryRunLogsEveryKeyItWouldDeleteAndDeletesNothing() {
         Map<String, String> env = env();
         env.put("DRY_RUN", "true");
-        TestContext context = new TestContext();
 
-        SweepSummary summary = new SweepHandler(env, CLOCK, S3ClientFactory::create).handleRequest(Map.of(), context);
+        SweepSummary summary = handler(env).handleRequest(Map.of(), new TestContext());
 
         assertThat(summary.dryRun()).isTrue();
         assertThat(summary.expired()).isEqualTo(5);
         assertThat(summary.deleted()).isZero();
         assertThat(keys()).hasSize(11);
-        assertThat(context.lines()).filteredOn(l -> l.message().startsWith("{\"event\":\"wouldDelete\""))
-                .hasSize(5).allMatch(l -> l.level() == LogLevel.INFO);
+        assertThat(log.events("wouldDelete")).hasSize(5).allSatisfy(line -> assertThat(line)
+                .containsEntry("level", "INFO"));
     }
 
     @Test
-    void missingBucketFailsTheInvocationWithTheSummary() {
+    void missingBucketFailsWithTheCauseFirstInOneLine() {
         Map<String, String> env = env();
         env.put("BUCKET_NAME", "no-such-bucket-here");
-        TestContext context = new TestContext();
 
         SweepFailedException failure = catchThrowableOfType(SweepFailedException.class,
-                () -> new SweepHandler(env, CLOCK, S3ClientFactory::create).handleRequest(Map.of(), context));
+                () -> handler(env).handleRequest(Map.of(), new TestContext()));
 
-        assertThat(failure.getMessage()).contains("s3://no-such-bucket-here/backups/", "NoSuchBucket", "Summary: {");
-        assertThat(context.lines()).anyMatch(l -> l.level() == LogLevel.ERROR && l.message().startsWith("{\"bucket\""));
+        assertThat(failure.getMessage()).startsWith("Listing s3://no-such-bucket-here/backups/ failed: the bucket"
+                + " \"no-such-bucket-here\" does not exist (NoSuchBucket)").doesNotContain("\n", "{");
+        assertThat(failure.getStackTrace()).as("the runtime prints what it is thrown; the trace is for DEBUG").isEmpty();
+        assertThat(failure.getCause()).isNull();
+        assertThat(log.events("summary")).singleElement().satisfies(line -> {
+            assertThat(line).containsEntry("level", "ERROR").containsEntry("stoppedBy", "listingFailed")
+                    .containsEntry("failure", failure.getMessage());
+            assertThat((String) line.get("message")).startsWith("FAILED: " + failure.getMessage() + "\n")
+                    .doesNotContain("time limit");
+        });
+        assertThat(log.events("failureDetail")).as("no stack trace at INFO").isEmpty();
         assertThat(keys()).hasSize(11);
+    }
+
+    @Test
+    void aFailureLogsItsStackTraceAtDebugOnly() {
+        Map<String, String> env = env();
+        env.put("BUCKET_NAME", "no-such-bucket-here");
+        env.put("AWS_LAMBDA_LOG_LEVEL", "DEBUG");
+
+        catchThrowableOfType(SweepFailedException.class, () -> handler(env).handleRequest(Map.of(), new TestContext()));
+
+        assertThat(log.events("failureDetail")).singleElement().satisfies(line -> assertThat(line)
+                .containsEntry("level", "DEBUG")
+                .hasEntrySatisfying("stackTrace", trace -> assertThat((String) trace).contains("NoSuchBucketException")));
+    }
+
+    @Test
+    void emitsNoMetricsRecordOutsideLambda() {
+        handler(env()).handleRequest(Map.of(), new TestContext());
+
+        assertThat(log.metrics()).isEmpty();
+    }
+
+    @Test
+    void emitsOneMetricsRecordPerRunInLambda() {
+        Map<String, String> env = env();
+        env.put("AWS_LAMBDA_FUNCTION_NAME", "s3-sweeper");
+        env.put("SWEEP_NAME", "nightly-backups");
+        env.put("POWERTOOLS_METRICS_NAMESPACE", "Team/Storage");
+
+        SweepSummary summary = handler(env).handleRequest(Map.of(), new TestContext());
+
+        assertThat(log.metrics()).singleElement().satisfies(record -> {
+            assertThat(record).containsEntry("Sweep", "nightly-backups").containsEntry("ObjectsDeleted", 5)
+                    .containsEntry("ObjectsScanned", 10).containsEntry("BytesDeleted", 15)
+                    .containsEntry("IncompleteRuns", 0).containsEntry("level", "INFO");
+            assertThat(record.get("DurationMs")).isEqualTo((int) summary.durationMs());
+            assertThat(record.toString()).contains("Namespace=Team/Storage");
+        });
     }
 
     @Test
@@ -204,7 +288,7 @@ class SweepHandlerIT extends FilesystemS3Test {
             built.incrementAndGet();
             return S3ClientFactory.create(settings);
         });
-        SweepHandler handler = new SweepHandler(env(), CLOCK, cache::get);
+        SweepHandler handler = new SweepHandler(env(), CLOCK, cache::get, log);
 
         handler.handleRequest(Map.of(), new TestContext());
         handler.handleRequest(Map.of(), new TestContext());

@@ -16,7 +16,7 @@ class SweepSummaryTest {
             3100, 10, 1,
             List.of(new KeyError("logs/\"quoted\"\n", "AccessDenied", "Access Denied"),
                     new KeyError("logs/é ☃", "v1", "InternalError", "try again")),
-            List.of(), 3, 2, true, null, 1234);
+            List.of(), 3, 2, true, null, null, null, 1234);
 
     @SuppressWarnings("unchecked")
     private static Map<String, Object> parse(String json) {
@@ -57,11 +57,35 @@ class SweepSummaryTest {
                 .contains("Left to delete:        2");
     }
 
+    private static SweepSummary stopped(String stoppedBy, String resumeAfter, String failure) {
+        return new SweepSummary("b", "logs/", 30, "PT720H", "c", false, "Disabled", 10, 10, 4, 0, 4, 0, 0, false, 0,
+                40, null, null, 0, 0, 0, List.of(), List.of(), 2, 1, false, resumeAfter, stoppedBy, failure, 9);
+    }
+
+    @Test
+    void accountSaysARunStoppedByTheTimeBudgetAndWhereToResume() {
+        assertThat(stopped(SweepSummary.TIME_BUDGET, "logs/k", null).toAccount())
+                .startsWith("s3-sweeper run\n")
+                .endsWith("Stopped early to stay within the time limit; resume after: logs/k");
+    }
+
+    @Test
+    void accountOfAFailedListingPutsTheCauseFirstAndNeverBlamesTheTimeLimit() {
+        String account = stopped(SweepSummary.LISTING_FAILED, "logs/k", "Listing s3://b/logs/ failed: boom").toAccount();
+
+        assertThat(account).startsWith("FAILED: Listing s3://b/logs/ failed: boom\ns3-sweeper run\n")
+                .endsWith("The listing failed after logs/k: keys after it were not examined")
+                .doesNotContain("time limit");
+        assertThat(stopped(SweepSummary.LISTING_FAILED, null, "x").toAccount())
+                .endsWith("The listing failed before its first key: nothing was examined")
+                .doesNotContain("null");
+    }
+
     @Test
     void errorListIsCopiedNotShared() {
         List<KeyError> errors = new java.util.ArrayList<>();
         SweepSummary summary = new SweepSummary("b", "p", 1, "P1D", "c", true, "Disabled", 0, 0, 0, 0, 0, 0, 0, false,
-                0, 0, null, null, 0, 0, 0, errors, List.of(), 0, 0, true, null, 0);
+                0, 0, null, null, 0, 0, 0, errors, List.of(), 0, 0, true, null, null, null, 0);
         errors.add(new KeyError("k", "c", "m"));
 
         assertThat(summary.errors()).isEmpty();

@@ -1,0 +1,92 @@
+package io.github.s3sweeper.lambda;
+
+import com.amazonaws.services.lambda.runtime.logging.LogLevel;
+import io.github.s3sweeper.report.Json;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Structured log lines as Powertools writes them: one JSON object per line on standard output, every field at the
+ * top level (so CloudWatch Logs Insights can filter on {@code event}, {@code key} or {@code deleted}), with
+ * {@code timestamp}, {@code level} and {@code message} first and the invocation's context on every line. The
+ * runtime's own logger would wrap each line as an escaped string inside its {@code message}.
+ *
+ * <p>Lambda reads {@code level} from such lines and filters them by {@code ApplicationLogLevel}; lines are filtered
+ * here too, against {@code AWS_LAMBDA_LOG_LEVEL}, since nothing filters them outside Lambda.
+ */
+final class JsonLog {
+
+    static final String LOG_LEVEL = "AWS_LAMBDA_LOG_LEVEL";
+    private static final DateTimeFormatter TIMESTAMP =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+
+    private final Consumer<String> out;
+    private final LogLevel threshold;
+    private final Map<String, Object> context;
+
+    JsonLog(Consumer<String> out, LogLevel threshold, Map<String, Object> context) {
+        this.out = out;
+        this.threshold = threshold;
+        this.context = Collections.unmodifiableMap(new LinkedHashMap<>(context));
+    }
+
+    /** The level Lambda sets from ApplicationLogLevel; INFO when unset or unknown, as Lambda's default. */
+    static LogLevel threshold(Map<String, String> env) {
+        String value = env.get(LOG_LEVEL);
+        if (value != null) {
+            try {
+                LogLevel level = LogLevel.valueOf(value.trim().toUpperCase(Locale.ROOT));
+                if (level != LogLevel.UNDEFINED) {
+                    return level;
+                }
+            } catch (IllegalArgumentException e) {
+                // an unknown level: the default below
+            }
+        }
+        return LogLevel.INFO;
+    }
+
+    /** This log with one more context field on every line. */
+    JsonLog with(String field, Object value) {
+        Map<String, Object> more = new LinkedHashMap<>(context);
+        more.put(field, value);
+        return new JsonLog(out, threshold, more);
+    }
+
+    boolean enabled(LogLevel level) {
+        return level.ordinal() >= threshold.ordinal();
+    }
+
+    void log(LogLevel level, String event, String message, Map<String, Object> fields) {
+        if (!enabled(level)) {
+            return;
+        }
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("timestamp", TIMESTAMP.format(Instant.now()));
+        line.put("level", level.name());
+        line.put("message", message);
+        line.put("event", event);
+        line.putAll(fields);
+        context.forEach(line::putIfAbsent);
+        out.accept(Json.write(line));
+    }
+
+    /**
+     * A line that no level may filter out: the metrics record. Lambda gives a line without a {@code level} the level
+     * INFO and would drop it under ApplicationLogLevel WARN, so it says the level of this log, never below INFO.
+     */
+    String alwaysLevel() {
+        return (threshold.ordinal() > LogLevel.INFO.ordinal() ? threshold : LogLevel.INFO).name();
+    }
+
+    void always(String json) {
+        out.accept(json);
+    }
+}

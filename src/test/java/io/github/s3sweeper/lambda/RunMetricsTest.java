@@ -1,0 +1,58 @@
+package io.github.s3sweeper.lambda;
+
+import io.github.s3sweeper.report.SweepSummary;
+import io.github.s3sweeper.testing.LogLines;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RunMetricsTest {
+
+    private static final SweepSummary STOPPED = new SweepSummary("b", "logs/", 30, "PT720H", "2026-01-01T00:00:00Z",
+            false, "Disabled", 2500, 2400, 1200, 3, 1197, 2, 1, false, 0, 987_654_321L, null, null, 0, 0, 0,
+            List.of(), List.of(), 3, 2, false, "logs/k", SweepSummary.TIME_BUDGET, null, 4321);
+
+    private static Map<String, Object> record(SweepSummary summary) {
+        return LogLines.parse(RunMetrics.record(summary, "S3Sweeper", "nightly", Instant.ofEpochMilli(1_000),
+                Map.of("function_request_id", "r-1")));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void declaresEveryMetricWithItsUnitUnderOneSweepDimension() {
+        Map<String, Object> aws = (Map<String, Object>) record(STOPPED).get("_aws");
+
+        assertThat(aws).containsEntry("Timestamp", 1000);
+        List<Map<String, Object>> directives = (List<Map<String, Object>>) aws.get("CloudWatchMetrics");
+        assertThat(directives).singleElement().satisfies(d -> {
+            assertThat(d).containsEntry("Namespace", "S3Sweeper").containsEntry("Dimensions", List.of(List.of("Sweep")));
+            assertThat((List<Map<String, Object>>) d.get("Metrics")).extracting(m -> m.get("Name") + "/" + m.get("Unit"))
+                    .containsExactly("ObjectsScanned/Count", "ObjectsExpired/Count", "ObjectsDeleted/Count",
+                            "BytesDeleted/Bytes", "DeleteFailures/Count", "ObjectsLocked/Count",
+                            "IncompleteRuns/Count", "DurationMs/Milliseconds", "ListRequests/Count",
+                            "DeleteRequests/Count");
+        });
+    }
+
+    @Test
+    void valuesAreTheSummarysCounts() {
+        assertThat(record(STOPPED)).containsEntry("Sweep", "nightly").containsEntry("ObjectsScanned", 2500)
+                .containsEntry("ObjectsExpired", 1200).containsEntry("ObjectsDeleted", 1197)
+                .containsEntry("BytesDeleted", 987_654_321).containsEntry("DeleteFailures", 2)
+                .containsEntry("ObjectsLocked", 1).containsEntry("DurationMs", 4321).containsEntry("ListRequests", 3)
+                .containsEntry("DeleteRequests", 2).containsEntry("function_request_id", "r-1");
+    }
+
+    @Test
+    void aRunThatDidNotReachTheEndOfThePrefixCountsAsIncomplete() {
+        SweepSummary complete = new SweepSummary("b", "logs/", 30, "PT720H", "c", false, "Disabled", 1, 1, 0, 0, 0, 0,
+                0, false, 0, 0, null, null, 0, 0, 0, List.of(), List.of(), 1, 0, true, null, null, null, 5);
+
+        assertThat(record(STOPPED)).containsEntry("IncompleteRuns", 1);
+        assertThat(record(complete)).containsEntry("IncompleteRuns", 0);
+    }
+}
