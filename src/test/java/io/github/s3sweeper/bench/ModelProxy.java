@@ -24,10 +24,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * round trip on every request, a service time per listing page, and S3's per-prefix delete rate, shared by every
  * delete in flight and served in arrival order. It counts the requests by kind.
  */
-final class ModelProxy implements AutoCloseable {
+public final class ModelProxy implements AutoCloseable {
 
     /** @param deleteKeysPerSecond keys per second all deletes share; 0 for no limit */
-    record Model(Duration roundTrip, Duration listService, double deleteKeysPerSecond) {
+    public record Model(Duration roundTrip, Duration listService, double deleteKeysPerSecond) {
         static final Model NONE = new Model(Duration.ZERO, Duration.ZERO, 0);
     }
 
@@ -63,7 +63,7 @@ final class ModelProxy implements AutoCloseable {
     private final AtomicLong firstDeleteNanos = new AtomicLong(-1);
     private final AtomicLong lastAnswerNanos = new AtomicLong(-1);
 
-    ModelProxy(URI target, Model model) throws IOException {
+    public ModelProxy(URI target, Model model) throws IOException {
         this.target = target;
         this.model = model;
         this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(handlers).build();
@@ -73,7 +73,7 @@ final class ModelProxy implements AutoCloseable {
         server.start();
     }
 
-    URI endpoint() {
+    public URI endpoint() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
 
