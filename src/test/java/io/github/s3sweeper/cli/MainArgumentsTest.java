@@ -1,5 +1,6 @@
 package io.github.s3sweeper.cli;
 
+import io.github.s3sweeper.report.Version;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,6 +26,13 @@ class MainArgumentsTest {
 
     private String stderr() {
         return err.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void versionPrintsTheBuildsVersionAndExitsZero() {
+        assertThat(run(Map.of(), "--version")).isEqualTo(Main.OK);
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("s3-sweeper " + Version.current()
+                + System.lineSeparator()).matches("s3-sweeper \\d+\\.\\d+\\.\\d+\\R");
     }
 
     @Test
