@@ -1,5 +1,6 @@
 package io.github.s3sweeper.engine;
 
+import io.github.s3sweeper.config.SweepSettings;
 import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -15,9 +16,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Says in one line why an S3 request failed, in S3's own words (its error code), and what to do about it where the
- * cause is known: the IAM action that was denied, the bucket's Region, the variable to check. An operator reads this
- * first, so it names the cause before anything else.
+ * Says in one line why a run failed: the S3 error in S3's own words (its error code), and what to do about it where
+ * the cause is known (the IAM action that was denied, the bucket's Region, the variable to check), then what the
+ * run had done. An operator reads this first, so it names the cause before anything else.
  */
 final class Failures {
 
@@ -29,6 +30,28 @@ final class Failures {
     private static final Pattern EXPECTED_REGION = Pattern.compile("expecting '([a-z0-9-]+)'");
 
     private Failures() {
+    }
+
+    /** Why a listing stopped the run, then what had been done: the failure of a run whose listing failed. */
+    static String ofListing(SdkException e, SweepSettings settings, long deleted, long expired, String lastKey) {
+        String action = settings.sweepsVersions() ? "s3:ListBucketVersions" : "s3:ListBucket";
+        return String.format("Listing s3://%s/%s failed: %s. Deleted %d of the %d entries chosen before the failure;"
+                        + " %s", settings.bucket(), settings.prefix(),
+                describe(e, settings.bucket(), action, "arn:aws:s3:::" + settings.bucket(), settings.prefix()),
+                deleted, expired, lastKey == null ? "nothing was listed"
+                        : "keys after \"" + lastKey + "\" were not examined");
+    }
+
+    /** The failure of a run in which S3 refused entries: how many, by S3's error code, and the IAM remedy. */
+    static String ofDeletes(SweepSettings settings, long failed, long expired, String codes) {
+        String failure = String.format("%d of the %d entries chosen under s3://%s/%s could not be deleted (%s); the"
+                + " summary's errors name them", failed, expired, settings.bucket(), settings.prefix(), codes);
+        if (codes.contains("AccessDenied")) {
+            failure += String.format("; for AccessDenied the function's role needs %s on arn:aws:s3:::%s/%s*",
+                    settings.sweepsVersions() ? "s3:DeleteObject and s3:DeleteObjectVersion" : "s3:DeleteObject",
+                    settings.bucket(), settings.prefix());
+        }
+        return failure;
     }
 
     /**

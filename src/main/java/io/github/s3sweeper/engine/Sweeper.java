@@ -116,14 +116,7 @@ public final class Sweeper {
             rule.finish(current); // what the keep-newest heap holds stays; this only counts it
             // Entries already chosen are still deleted, so the report covers everything decided so far.
             deleter.finish();
-            String where = "s3://" + settings.bucket() + "/" + settings.prefix();
-            String action = settings.sweepsVersions() ? "s3:ListBucketVersions" : "s3:ListBucket";
-            tally.failure = String.format("Listing %s failed: %s. Deleted %d of the %d entries chosen before the"
-                            + " failure; %s", where,
-                    Failures.describe(e, settings.bucket(), action, "arn:aws:s3:::" + settings.bucket(),
-                            settings.prefix()),
-                    tally.deleted, tally.expired, tally.lastKey == null ? "nothing was listed"
-                            : "keys after \"" + tally.lastKey + "\" were not examined");
+            tally.failure = Failures.ofListing(e, settings, tally.deleted, tally.expired, tally.lastKey);
             SweepSummary summary = tally.summary(settings, cutoff, noncurrentCutoff, elapsedMs(startNanos));
             throw new SweepFailedException(summary.failure(), summary, e);
         } finally {
@@ -133,15 +126,7 @@ public final class Sweeper {
         }
         deleter.finish();
         if (tally.failed > 0) {
-            tally.failure = String.format("%d of the %d entries chosen under s3://%s/%s could not be deleted (%s);"
-                            + " the summary's errors name them", tally.failed, tally.expired, settings.bucket(),
-                    settings.prefix(), tally.failureCodes());
-            if (tally.failureCodes().contains("AccessDenied")) {
-                tally.failure += String.format("; for AccessDenied the function's role needs %s on"
-                                + " arn:aws:s3:::%s/%s*", settings.sweepsVersions()
-                                ? "s3:DeleteObject and s3:DeleteObjectVersion" : "s3:DeleteObject",
-                        settings.bucket(), settings.prefix());
-            }
+            tally.failure = Failures.ofDeletes(settings, tally.failed, tally.expired, tally.failureCodes());
         }
         SweepSummary summary = tally.summary(settings, cutoff, noncurrentCutoff, elapsedMs(startNanos));
         if (summary.failed() > 0) {

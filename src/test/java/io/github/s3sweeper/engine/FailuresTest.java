@@ -1,5 +1,7 @@
 package io.github.s3sweeper.engine;
 
+import io.github.s3sweeper.config.Age;
+import io.github.s3sweeper.config.SweepSettings;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -9,6 +11,7 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 
 import java.net.ConnectException;
 import java.net.UnknownHostException;
+import java.util.OptionalInt;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -91,6 +94,27 @@ class FailuresTest {
                 + " providers in the chain").build();
 
         assertThat(describe(e)).startsWith("no AWS credentials found (SdkClientException): set AWS_PROFILE");
+    }
+
+    @Test
+    void refusedDeletesAreCountedByCodeWithTheDeletePermissionsTheRunNeeds() {
+        SweepSettings versions = SweepSettings.builder("my-bucket", "logs/", Age.ofDays(30))
+                .noncurrentDays(OptionalInt.of(7)).build();
+
+        assertThat(Failures.ofDeletes(versions, 4, 10, "AccessDenied ×3, InternalError ×1")).isEqualTo("4 of the 10"
+                + " entries chosen under s3://my-bucket/logs/ could not be deleted (AccessDenied ×3, InternalError ×1);"
+                + " the summary's errors name them; for AccessDenied the function's role needs s3:DeleteObject and"
+                + " s3:DeleteObjectVersion on arn:aws:s3:::my-bucket/logs/*");
+        assertThat(Failures.ofDeletes(versions, 1, 10, "SlowDown ×1")).doesNotContain("role needs");
+    }
+
+    @Test
+    void aFailedVersionListingNamesListBucketVersions() {
+        SweepSettings versions = SweepSettings.builder("my-bucket", "logs/", Age.ofDays(30))
+                .noncurrentDays(OptionalInt.of(7)).build();
+
+        assertThat(Failures.ofListing(s3(403, "AccessDenied", "Access Denied"), versions, 0, 0, null))
+                .contains("to s3:ListBucketVersions on arn:aws:s3:::my-bucket").endsWith("nothing was listed");
     }
 
     @Test
