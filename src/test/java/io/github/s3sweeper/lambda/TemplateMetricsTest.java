@@ -77,13 +77,14 @@ class TemplateMetricsTest {
     }
 
     @Test
-    void theEnvFileForSamLocalInvokeSetsOnlyVariablesTheTemplateDeclares() {
+    void theEnvFileForSamLocalInvokeHoldsExactlyTheVariablesTheTemplateDeclares() {
         @SuppressWarnings("unchecked")
         Map<String, Object> file = (Map<String, Object>) LogLines.parse(read("events/env.json")).get("SweeperFunction");
         Map<String, String> declared = functionEnvironment();
 
         assertThat(declared).containsKeys("AWS_ENDPOINT_URL_S3", "SWEEP_NAME", "POWERTOOLS_METRICS_NAMESPACE");
-        assertThat(declared.keySet()).containsAll(file.keySet());
+        // sam local invoke ignores a variable the template does not declare; the runtime test runs with this file.
+        assertThat(file.keySet()).containsExactlyInAnyOrderElementsOf(declared.keySet());
     }
 
     @Test
