@@ -407,6 +407,31 @@ public abstract class SweepScenarios {
         assertThat(versions()).filteredOn(v -> v.startsWith("logs/governance@")).hasSize(1);
     }
 
+    /**
+     * Two noncurrent versions of one key in one DeleteObjects, one under a legal hold: a server that leaves the version
+     * id out of its per-key error (moto does) names both; sent again apart, each gets its own answer.
+     */
+    @Test
+    void twoVersionsOfOneKeyInOneBatchOneLockedAreOneDeletedAndOneLocked() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(enforcesObjectLock(),
+                "this server does not enforce Object Lock; the moto and LocalStack runs cover it");
+        String locked = bucket + "-pair";
+        admin.createBucket(b -> b.bucket(locked).objectLockEnabledForBucket(true));
+        bucket = locked;
+        admin.putObject(b -> b.bucket(bucket).key("logs/pair").objectLockLegalHoldStatus("ON")
+                .checksumAlgorithm("CRC32"), software.amazon.awssdk.core.sync.RequestBody.fromString("held"));
+        put("logs/pair"); // a second version, free, noncurrent after the next put
+        put("logs/pair"); // the current one
+        Clock clock = Clock.fixed(cutoffAfterNow().plus(java.time.Duration.ofDays(DAYS)), java.time.ZoneOffset.UTC);
+
+        SweepSummary summary = sweepVersions(clock, 3650, 0, false, admin);
+
+        assertThat(summary.failed()).as(String.valueOf(summary.errors())).isZero();
+        assertThat(summary.noncurrentDeleted()).isEqualTo(1);
+        assertThat(summary.locked()).isEqualTo(1);
+        assertThat(versions()).filteredOn(v -> v.startsWith("logs/pair@")).hasSize(2);
+    }
+
     /** The environment a deployed function would have, pointed at this server. */
     protected Map<String, String> handlerEnv(String prefix) {
         Map<String, String> env = new HashMap<>();
