@@ -3,7 +3,9 @@ package io.github.s3sweeper.engine;
 import io.github.s3sweeper.config.InvalidSettingsException;
 import io.github.s3sweeper.config.SweepSettings;
 import io.github.s3sweeper.lambda.SweepHandler;
+import io.github.s3sweeper.report.KeyError;
 import io.github.s3sweeper.report.SweepSummary;
+import io.github.s3sweeper.testing.LockRefusal;
 import io.github.s3sweeper.testing.RequestRecorder;
 import io.github.s3sweeper.testing.S3TestClients;
 import io.github.s3sweeper.testing.TwoAges;
@@ -28,10 +30,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.assertj.core.api.Assertions.tuple;
 
 /**
- * The S3 scenarios every server must pass: s3proxy in the test JVM, moto's standalone server, LocalStack. Ages come
- * from upload rounds and the injectable clock ({@link TwoAges}), which works on any server.
+ * The S3 scenarios every server must pass: s3proxy in the test JVM, moto's standalone server, MinIO, LocalStack. Ages
+ * come from upload rounds and the injectable clock ({@link TwoAges}), which works on any server.
  */
 public abstract class SweepScenarios {
 
@@ -111,10 +114,18 @@ public abstract class SweepScenarios {
         assertThat(summary.cutoff()).isEqualTo(ages.cutoff().toString());
     }
 
+    /**
+     * A key of exactly {@code bytes} bytes for the scenario of keys that need care: one segment by default. A server
+     * that caps the bytes between two slashes (MinIO stores each segment as a folder name) splits it into segments.
+     */
+    protected String longKey(int bytes) {
+        return "k".repeat(bytes);
+    }
+
     @Test
     void deletesKeysThatNeedCareExactly() {
         List<String> awkward = List.of("with space.txt", "plus+sign", "percent%20literal", "100%", "equals=sign&amp",
-                "données/été ☃.txt", "folder/", "tilde~and'quote", "carriage\rreturn", "k".repeat(1024 - "logs/".length()));
+                "données/été ☃.txt", "folder/", "tilde~and'quote", "carriage\rreturn", longKey(1024 - "logs/".length()));
         Map<String, String> old = new LinkedHashMap<>();
         Map<String, String> young = new LinkedHashMap<>();
         for (String key : awkward) {
@@ -392,7 +403,12 @@ public abstract class SweepScenarios {
         Clock clock = Clock.fixed(cutoffAfterNow().plus(java.time.Duration.ofDays(DAYS)), java.time.ZoneOffset.UTC);
 
         // Current versions are young by a 10-year threshold: only the noncurrent, locked ones are chosen.
-        SweepSummary first = sweepVersions(clock, 3650, 0, false, admin);
+        java.util.Optional<LockRefusal> refusal = lockRefusal();
+        SweepSummary first = refusal.isEmpty() ? sweepVersions(clock, 3650, 0, false, admin)
+                : summaryEvenIfFailed(() -> sweepVersions(clock, 3650, 0, false, admin));
+        if (refusal.isPresent() && first.locked() == 0) {
+            checkKnownLockRefusal(refusal.get(), first, clock);
+        }
 
         assertThat(first.noncurrentDeleted()).isEqualTo(1);
         assertThat(first.locked()).isEqualTo(3);
@@ -405,6 +421,45 @@ public abstract class SweepScenarios {
         assertThat(bypassing.noncurrentDeleted()).as("governance yields to the bypass").isEqualTo(1);
         assertThat(bypassing.locked()).as("compliance and legal hold do not").isEqualTo(2);
         assertThat(versions()).filteredOn(v -> v.startsWith("logs/governance@")).hasSize(1);
+    }
+
+    /**
+     * How this server refuses a locked version, when not with S3's AccessDenied; empty for a server that answers as
+     * S3 does. See {@link #checkKnownLockRefusal}.
+     */
+    protected java.util.Optional<LockRefusal> lockRefusal() {
+        return java.util.Optional.empty();
+    }
+
+    private static SweepSummary summaryEvenIfFailed(java.util.function.Supplier<SweepSummary> run) {
+        try {
+            return run.get();
+        } catch (SweepFailedException e) {
+            return e.summary();
+        }
+    }
+
+    /**
+     * The Object Lock scenario on a server whose refusal the engine does not count as locked: checks that the server
+     * refused exactly the three locked versions with the code and message it is known to send (VersionId included),
+     * that the governance bypass frees only governance, then skips the rest with the named difference. Never a pass.
+     */
+    private void checkKnownLockRefusal(LockRefusal refusal, SweepSummary first, Clock clock) {
+        assertThat(first.noncurrentDeleted()).as("the free version").isEqualTo(1);
+        assertThat(first.failed()).isEqualTo(3);
+        assertThat(first.errors()).allSatisfy(e -> assertThat(e.versionId()).isNotBlank())
+                .extracting(KeyError::key, KeyError::code, KeyError::message)
+                .containsExactlyInAnyOrder(tuple("logs/governance", refusal.code(), refusal.message()),
+                        tuple("logs/compliance", refusal.code(), refusal.message()),
+                        tuple("logs/hold", refusal.code(), refusal.message()));
+
+        SweepSummary bypassing = summaryEvenIfFailed(() -> sweepVersions(clock, 3650, 0, true, admin));
+
+        assertThat(bypassing.noncurrentDeleted()).as("governance yields to the bypass").isEqualTo(1);
+        assertThat(bypassing.errors()).extracting(KeyError::key, KeyError::code)
+                .containsExactlyInAnyOrder(tuple("logs/compliance", refusal.code()), tuple("logs/hold", refusal.code()));
+        assertThat(versions()).filteredOn(v -> v.startsWith("logs/governance@")).hasSize(1);
+        org.junit.jupiter.api.Assumptions.abort(refusal.assumption());
     }
 
     /** The environment a deployed function would have, pointed at this server. */
