@@ -90,7 +90,8 @@ class MinioSweepIT extends SweepScenarios {
 
     @Test
     void segmentsLongerThan255BytesAreRefused() {
-        admin.putObject(b -> b.bucket(bucket).key("logs/" + "s".repeat(MAX_SEGMENT_BYTES)), RequestBody.fromString("x"));
+        admin.putObject(b -> b.bucket(bucket).key("logs/" + "s".repeat(MAX_SEGMENT_BYTES)),
+                RequestBody.fromString("x"));
 
         S3Exception refused = catchThrowableOfType(S3Exception.class, () -> admin.putObject(
                 b -> b.bucket(bucket).key("logs/" + "s".repeat(MAX_SEGMENT_BYTES + 1)), RequestBody.fromString("x")));
@@ -119,7 +120,8 @@ class MinioSweepIT extends SweepScenarios {
         admin.putObject(b -> b.bucket(bucket).key("logs/x"), RequestBody.fromString("x"));
 
         var response = admin.deleteObjects(b -> b.bucket(bucket).delete(d -> d.quiet(true).objects(
-                ObjectIdentifier.builder().key("logs/x").build(), ObjectIdentifier.builder().key("logs/absent").build())));
+                ObjectIdentifier.builder().key("logs/x").build(),
+                ObjectIdentifier.builder().key("logs/absent").build())));
 
         assertThat(response.deleted()).isEmpty();
         assertThat(response.errors()).isEmpty();

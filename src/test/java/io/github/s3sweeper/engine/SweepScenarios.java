@@ -125,7 +125,8 @@ public abstract class SweepScenarios {
     @Test
     void deletesKeysThatNeedCareExactly() {
         List<String> awkward = List.of("with space.txt", "plus+sign", "percent%20literal", "100%", "equals=sign&amp",
-                "données/été ☃.txt", "folder/", "tilde~and'quote", "carriage\rreturn", longKey(1024 - "logs/".length()));
+                "données/été ☃.txt", "folder/", "tilde~and'quote", "carriage\rreturn",
+                longKey(1024 - "logs/".length()));
         Map<String, String> old = new LinkedHashMap<>();
         Map<String, String> young = new LinkedHashMap<>();
         for (String key : awkward) {
@@ -457,7 +458,8 @@ public abstract class SweepScenarios {
 
         assertThat(bypassing.noncurrentDeleted()).as("governance yields to the bypass").isEqualTo(1);
         assertThat(bypassing.errors()).extracting(KeyError::key, KeyError::code)
-                .containsExactlyInAnyOrder(tuple("logs/compliance", refusal.code()), tuple("logs/hold", refusal.code()));
+                .containsExactlyInAnyOrder(tuple("logs/compliance", refusal.code()),
+                        tuple("logs/hold", refusal.code()));
         assertThat(versions()).filteredOn(v -> v.startsWith("logs/governance@")).hasSize(1);
         org.junit.jupiter.api.Assumptions.abort(refusal.assumption());
     }
