@@ -1,6 +1,7 @@
 package io.github.s3sweeper.aws;
 
 import io.github.s3sweeper.config.S3Settings;
+import io.github.s3sweeper.engine.Transient;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
@@ -35,13 +36,23 @@ public final class S3ClientFactory {
                 .region(Region.of(settings.region()))
                 // The URLConnection client comes with the JDK: no native library and no connection-pool
                 // start-up, which keeps the jar small and the cold start short.
-                .httpClientBuilder(UrlConnectionHttpClient.builder())
+                .httpClientBuilder(UrlConnectionHttpClient.builder()
+                        // The attempt timeout below cannot interrupt a blocked socket read of this client; a read
+                        // timeout as long as an attempt can, so a stalled answer fails the attempt in seconds.
+                        .socketTimeout(settings.attemptTimeout()))
                 // Checksums only where S3 requires them (DeleteObjects): what every S3-compatible server accepts.
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
                 // Adaptive retries: 503 SlowDown and 5xx are retried with backoff, and throttling also slows the
-                // client's own request rate, which is what S3's per-prefix limits ask of a bulk deleter.
-                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.adaptiveRetryStrategy()));
+                // client's own request rate, which is what S3's per-prefix limits ask of a bulk deleter. Added: an
+                // answer cut or reset while its body was read, which the SDK reports as a parse failure and its own
+                // conditions do not retry. The engine sends a request again after the SDK's attempts, within the
+                // run's time budget (engine/Retrying).
+                .overrideConfiguration(o -> o
+                        .retryStrategy(AwsRetryStrategy.adaptiveRetryStrategy().toBuilder()
+                                .retryOnException(Transient::isBrokenAnswer)
+                                .build())
+                        .apiCallAttemptTimeout(settings.attemptTimeout()));
         if (settings.endpoint().isPresent()) {
             builder.endpointOverride(settings.endpoint().get())
                     // Other S3 servers (LocalStack, MinIO, test servers) do not serve virtual-hosted bucket names.

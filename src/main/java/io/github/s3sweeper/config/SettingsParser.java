@@ -42,6 +42,7 @@ public final class SettingsParser {
     public static final String AWS_REGION = "AWS_REGION";
     public static final String AWS_ENDPOINT_URL_S3 = "AWS_ENDPOINT_URL_S3";
     public static final String AWS_ENDPOINT_URL = "AWS_ENDPOINT_URL";
+    public static final String S3_ATTEMPT_TIMEOUT = "S3_ATTEMPT_TIMEOUT";
     public static final String SWEEP_NAME = "SWEEP_NAME";
     public static final String METRICS_NAMESPACE = "POWERTOOLS_METRICS_NAMESPACE";
 
@@ -71,13 +72,15 @@ public final class SettingsParser {
     static final String REGION_ALLOWED = "an AWS Region name such as us-east-1";
     static final String ENDPOINT_ALLOWED = "an absolute http:// or https:// URL such as http://localhost:4566, or"
             + " empty for S3 itself";
-    static final String SWEEP_NAME_ALLOWED = "1 to 1024 printable ASCII characters (a CloudWatch dimension value),"
-            + " or empty for <bucket>/<prefix>";
+    static final String ATTEMPT_TIMEOUT_ALLOWED = "a duration from 100ms to 300s, such as 10s or 500ms";
+    static final String SWEEP_NAME_ALLOWED = "1 to 1024 characters without control characters (a CloudWatch"
+            + " dimension value; keep it ASCII, which CloudWatch requires), or empty for <bucket>/<prefix>";
     static final String NAMESPACE_ALLOWED = "a CloudWatch namespace of 1 to 255 letters, digits and . - _ / # :,"
             + " not starting with AWS/ (default " + MetricsSettings.DEFAULT_NAMESPACE + ")";
 
     private static final Pattern BUCKET_CHARS = Pattern.compile("[a-z0-9][a-z0-9.-]*[a-z0-9]");
     private static final Pattern IP_ADDRESS = Pattern.compile("\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
+    private static final Pattern SECONDS_OR_MILLIS = Pattern.compile("([0-9]{1,6})(s|ms)");
     private static final Pattern NAMESPACE = Pattern.compile("[0-9A-Za-z.\\-_/#:]{1,255}");
     private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-[0-9]{1,2}");
     private static final List<String> RESERVED_BUCKET_PREFIXES = List.of("xn--", "sthree-", "amzn-s3-demo-");
@@ -135,6 +138,7 @@ public final class SettingsParser {
                 : Integer.valueOf(SweepSettings.DEFAULT_LIST_CONCURRENCY);
         String region = region(env, problems);
         Optional<URI> endpoint = endpoint(env, problems);
+        Duration attemptTimeout = attemptTimeout(env, problems);
         MetricsSettings metrics = metrics(env, problems);
         if (!problems.isEmpty()) {
             throw new InvalidSettingsException(problems);
@@ -153,14 +157,36 @@ public final class SettingsParser {
                 .deleteConcurrency(deleteConcurrency)
                 .listConcurrency(listConcurrency)
                 .build();
-        return new Settings(sweep, new S3Settings(region, endpoint), metrics);
+        return new Settings(sweep, new S3Settings(region, endpoint, attemptTimeout), metrics);
+    }
+
+    /** How long one attempt of one request may take before the SDK abandons it and tries again. */
+    private static Duration attemptTimeout(Map<String, String> env, List<String> problems) {
+        if (!set(env, S3_ATTEMPT_TIMEOUT)) {
+            return S3Settings.DEFAULT_ATTEMPT_TIMEOUT;
+        }
+        String value = env.get(S3_ATTEMPT_TIMEOUT);
+        java.util.regex.Matcher matcher = SECONDS_OR_MILLIS.matcher(value);
+        Duration timeout = null;
+        if (matcher.matches()) {
+            long amount = Long.parseLong(matcher.group(1));
+            timeout = matcher.group(2).equals("s") ? Duration.ofSeconds(amount) : Duration.ofMillis(amount);
+        }
+        if (timeout == null || timeout.toMillis() < 100 || timeout.toSeconds() > 300) {
+            problems.add(describe(S3_ATTEMPT_TIMEOUT, value, timeout == null ? "not a duration in s or ms"
+                    : "outside 100ms to 300s", ATTEMPT_TIMEOUT_ALLOWED));
+            return null;
+        }
+        return timeout;
     }
 
     private static MetricsSettings metrics(Map<String, String> env, List<String> problems) {
         String name = env.get(SWEEP_NAME);
-        if (name != null && (name.length() > 1024 || name.chars().anyMatch(c -> c < 0x20 || c > 0x7e))) {
+        // Not refused for non-ASCII: the template derives it from the prefix, and a sweep must not fail over a metric
+        // CloudWatch would drop (the README says to set SweepName then).
+        if (name != null && (name.length() > 1024 || name.chars().anyMatch(Character::isISOControl))) {
             problems.add(describe(SWEEP_NAME, name, name.length() > 1024 ? "longer than 1024 characters"
-                    : "has a character that is not printable ASCII", SWEEP_NAME_ALLOWED));
+                    : "has a control character", SWEEP_NAME_ALLOWED));
         }
         String namespace = set(env, METRICS_NAMESPACE) ? env.get(METRICS_NAMESPACE) : MetricsSettings.DEFAULT_NAMESPACE;
         if (!NAMESPACE.matcher(namespace).matches() || namespace.startsWith("AWS/")) {

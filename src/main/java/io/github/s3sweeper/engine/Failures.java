@@ -32,12 +32,12 @@ final class Failures {
     private Failures() {
     }
 
-    /** Why a listing stopped the run, then what had been done: the failure of a run whose listing failed. */
+    /** Why a listing stopped the run, first, then what the run had done: the failure of a run whose listing failed. */
     static String ofListing(SdkException e, SweepSettings settings, long deleted, long expired, String lastKey) {
         String action = settings.sweepsVersions() ? "s3:ListBucketVersions" : "s3:ListBucket";
-        return String.format("Listing s3://%s/%s failed: %s. Deleted %d of the %d entries chosen before the failure;"
-                        + " %s", settings.bucket(), settings.prefix(),
-                describe(e, settings.bucket(), action, "arn:aws:s3:::" + settings.bucket(), settings.prefix()),
+        String cause = describe(e, settings.bucket(), action, "arn:aws:s3:::" + settings.bucket(), settings.prefix());
+        return String.format("%s. Listing s3://%s/%s stopped there: deleted %d of the %d entries chosen before it; %s",
+                Character.toUpperCase(cause.charAt(0)) + cause.substring(1), settings.bucket(), settings.prefix(),
                 deleted, expired, lastKey == null ? "nothing was listed"
                         : "keys after \"" + lastKey + "\" were not examined");
     }
@@ -59,7 +59,7 @@ final class Failures {
      * @param resource what the action was asked on, as {@code s3://bucket/prefix} for the message
      */
     static String describe(SdkException e, String bucket, String action, String resource, String prefix) {
-        String code = Deleter.errorCode(e);
+        String code = BatchSender.errorCode(e);
         if (e instanceof S3Exception s3) {
             if ("NoSuchBucket".equals(code)) {
                 return "the bucket \"" + bucket + "\" does not exist (NoSuchBucket): check BUCKET_NAME, and that the"

@@ -175,6 +175,17 @@ final class OrderedListing<E> implements AutoCloseable {
                 || (discovery != null && !discovery.ended());
     }
 
+    /**
+     * Like {@link #more()}, but without waiting for a page in flight: true unless the listing is known to have
+     * ended. What a run that has spent its time budget asks, since waiting for one more page could cost the margin
+     * it keeps before the function's timeout; stopping where the listing had in fact ended only leaves a resumed run
+     * nothing to do.
+     */
+    boolean mayHaveMore() {
+        return (current != null && !current.knownEnded()) || !segments.isEmpty()
+                || (discovery != null && !discovery.knownEnded());
+    }
+
     /** Stops every chain and waits briefly for requests in flight, so that the request count is final. */
     @Override
     public void close() {
@@ -184,8 +195,9 @@ final class OrderedListing<E> implements AutoCloseable {
         if (fetchers != null) {
             fetchers.shutdown();
             try {
-                // A cancelled chain stops after the request it is waiting for.
-                fetchers.awaitTermination(10, TimeUnit.SECONDS);
+                // A cancelled chain stops after the request it is waiting for. Not waited for long: the run may be
+                // at its time budget, and a page it will not use must not hold back its report.
+                fetchers.awaitTermination(1, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -399,6 +411,11 @@ final class OrderedListing<E> implements AutoCloseable {
                 peeked = fetched.poll();
             }
             return peeked != null && !(peeked instanceof Throwable);
+        }
+
+        /** Whether the chain is known to have no page left, without waiting for one in flight. */
+        boolean knownEnded() {
+            return done || peeked == END || (fetched == null && previous != null && previous.last());
         }
 
         /** Whether the chain has no page left; may wait for the fetcher to find out. */

@@ -2,6 +2,7 @@ package io.github.s3sweeper.engine;
 
 import io.github.s3sweeper.config.SweepSettings;
 import io.github.s3sweeper.report.SweepSummary;
+import io.github.s3sweeper.rules.DeleteCap;
 import io.github.s3sweeper.rules.RetentionRule;
 import io.github.s3sweeper.rules.StoredObject;
 import io.github.s3sweeper.rules.VersionEntry;
@@ -43,16 +44,17 @@ public final class Sweeper {
     private final SweepListener listener;
     private final Budget budget;
     private final Consumer<Duration> pause;
+    private final Retrying retrying;
 
     public Sweeper(S3Client s3, Clock clock, SweepSettings settings, SweepListener listener) {
         this(s3, clock, settings, listener, Budget.UNLIMITED);
     }
 
     public Sweeper(S3Client s3, Clock clock, SweepSettings settings, SweepListener listener, Budget budget) {
-        this(s3, clock, settings, listener, budget, Deleter::sleep);
+        this(s3, clock, settings, listener, budget, Retrying::sleep);
     }
 
-    /** @param pause how to wait between retries of entries S3 refused with a retryable code (tests: no wait) */
+    /** @param pause how to wait between retries of requests and entries that failed transiently (tests: no wait) */
     public Sweeper(S3Client s3, Clock clock, SweepSettings settings, SweepListener listener, Budget budget,
                    Consumer<Duration> pause) {
         this.s3 = Objects.requireNonNull(s3, "s3");
@@ -61,6 +63,7 @@ public final class Sweeper {
         this.listener = Objects.requireNonNull(listener, "listener");
         this.budget = Objects.requireNonNull(budget, "budget");
         this.pause = Objects.requireNonNull(pause, "pause");
+        this.retrying = new Retrying(budget, pause);
     }
 
     /**
@@ -79,7 +82,10 @@ public final class Sweeper {
         Instant noncurrentCutoff = settings.noncurrentDays().isPresent()
                 ? now.minus(Duration.ofDays(settings.noncurrentDays().getAsInt())) : null;
         Tally tally = new Tally();
-        Deleter deleter = new Deleter(s3, settings, tally, listener, pause, settings.deleteConcurrency());
+        BatchSender sender = new BatchSender(s3, settings.bucket(), settings.bypassGovernance(), retrying, pause,
+                tally::request);
+        Deleter deleter = new Deleter(sender, new DeleteCap(settings.maxDeletes(), settings.dryRun()), tally, listener,
+                settings.deleteConcurrency());
         RetentionRule rule = new RetentionRule(settings.selection(), cutoff, settings.keepLatest());
         RetentionRule.Decisions current = new RetentionRule.Decisions() {
             @Override
@@ -175,6 +181,11 @@ public final class Sweeper {
                 }
             }
             return true;
+        } catch (Retrying.BudgetSpent e) {
+            // A page kept failing transiently until the budget was spent: the same stop as running out of time,
+            // after the last key taken, not a failure.
+            tally.stoppedEarly(SweepSummary.TIME_BUDGET);
+            return false;
         } finally {
             listing.close();
             tally.listRequests = listing.requests();
@@ -200,7 +211,8 @@ public final class Sweeper {
         if (previous != null) {
             request.continuationToken(previous.next());
         }
-        ListObjectsV2Response response = s3.listObjectsV2(request.build());
+        ListObjectsV2Request built = request.build();
+        ListObjectsV2Response response = retrying.call(() -> s3.listObjectsV2(built));
         List<S3Object> objects = response.contents().stream().filter(object -> object.key() != null).toList();
         String next = Boolean.TRUE.equals(response.isTruncated()) ? response.nextContinuationToken() : null;
         return new OrderedListing.Page<>(objects, names(response.commonPrefixes()), next, null);
@@ -260,7 +272,8 @@ public final class Sweeper {
         } else if (startAfter != null) {
             request.keyMarker(startAfter);
         }
-        ListObjectVersionsResponse response = s3.listObjectVersions(request.build());
+        ListObjectVersionsRequest built = request.build();
+        ListObjectVersionsResponse response = retrying.call(() -> s3.listObjectVersions(built));
         boolean truncated = Boolean.TRUE.equals(response.isTruncated());
         return new OrderedListing.Page<>(inListingOrder(response), names(response.commonPrefixes()),
                 truncated ? response.nextKeyMarker() : null, truncated ? response.nextVersionIdMarker() : null);
@@ -275,7 +288,7 @@ public final class Sweeper {
      * requested, and the report says the run stopped early and after which key to resume.
      */
     private boolean outOfTime(OrderedListing<?> listing, Tally tally) {
-        if (budget.exhausted() && listing.more()) {
+        if (budget.exhausted() && listing.mayHaveMore()) {
             tally.stoppedEarly(SweepSummary.TIME_BUDGET);
             return true;
         }

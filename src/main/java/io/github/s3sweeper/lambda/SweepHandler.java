@@ -67,7 +67,8 @@ public final class SweepHandler implements RequestHandler<Map<String, Object>, S
         try {
             invocation = parse(event);
         } catch (InvalidSettingsException e) {
-            log.log(LogLevel.ERROR, "invalidSettings", e.getMessage(), Map.of("problems", e.problems()));
+            log.with("sweep", rawSweepName()).log(LogLevel.ERROR, "invalidSettings", e.getMessage(),
+                    Map.of("problems", e.problems()));
             throw e;
         }
         SweepSettings sweep = invocation.sweep();
@@ -100,6 +101,13 @@ public final class SweepHandler implements RequestHandler<Map<String, Object>, S
             log.always(RunMetrics.record(summary, invocation.settings().metrics().namespace(), sweepName,
                     clock.instant(), properties));
         }
+    }
+
+    /** The sweep's name as the environment gives it, for a line written before the settings could be read. */
+    private String rawSweepName() {
+        String name = env.get(SettingsParser.SWEEP_NAME);
+        return name != null && !name.isEmpty() ? name
+                : env.getOrDefault(SettingsParser.BUCKET_NAME, "") + "/" + env.getOrDefault(SettingsParser.PREFIX, "");
     }
 
     /** The fields Powertools puts on every line, under the names Powertools users query. */

@@ -50,7 +50,7 @@ class SettingsParserTest {
         Settings settings = SettingsParser.parse(validEnv());
 
         assertThat(settings.sweep()).isEqualTo(SweepSettings.of("my-backups", "logs/", 30, false));
-        assertThat(settings.s3()).isEqualTo(new S3Settings("eu-west-1", Optional.empty()));
+        assertThat(settings.s3()).isEqualTo(new S3Settings("eu-west-1", Optional.empty(), S3Settings.DEFAULT_ATTEMPT_TIMEOUT));
     }
 
     @Test
@@ -247,6 +247,20 @@ class SettingsParserTest {
                 + " http://localhost:4566, or empty for S3 itself");
     }
 
+    @ParameterizedTest(name = "S3_ATTEMPT_TIMEOUT={0} -> {1} ms")
+    @org.junit.jupiter.params.provider.CsvSource({"10s, 10000", "100ms, 100", "300s, 300000", "2500ms, 2500"})
+    void readsTheAttemptTimeout(String value, long millis) {
+        assertThat(SettingsParser.parse(with("S3_ATTEMPT_TIMEOUT", value)).s3().attemptTimeout())
+                .isEqualTo(java.time.Duration.ofMillis(millis));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"99ms", "301s", "10", "10 s", "1m", "-5s"})
+    void rejectsAnAttemptTimeoutOutsideItsBounds(String value) {
+        assertThat(problemFor(with("S3_ATTEMPT_TIMEOUT", value))).startsWith("S3_ATTEMPT_TIMEOUT=\"" + value + "\": ")
+                .endsWith("; allowed: a duration from 100ms to 300s, such as 10s or 500ms");
+    }
+
     @Test
     void anEmptyEndpointIsS3Itself() {
         // The template declares the variable empty, so that sam local invoke --env-vars can set it.
@@ -271,9 +285,14 @@ class SettingsParserTest {
 
     @Test
     void rejectsASweepNameCloudWatchCannotTakeAsADimensionValue() {
-        assertThat(problemFor(with("SWEEP_NAME", "a\nb"))).contains("has a character that is not printable ASCII");
-        assertThat(problemFor(with("SWEEP_NAME", "säubern"))).contains("has a character that is not printable ASCII");
+        assertThat(problemFor(with("SWEEP_NAME", "a\nb"))).contains("has a control character");
         assertThat(problemFor(with("SWEEP_NAME", "x".repeat(1025)))).contains("longer than 1024 characters");
+    }
+
+    @Test
+    void aSweepNameDerivedFromANonAsciiPrefixDoesNotFailTheRun() {
+        assertThat(SettingsParser.parse(with("SWEEP_NAME", "b/säubern/")).metrics().sweep("b", "p"))
+                .isEqualTo("b/säubern/");
     }
 
     @Test

@@ -114,7 +114,8 @@ class FailuresTest {
                 .noncurrentDays(OptionalInt.of(7)).build();
 
         assertThat(Failures.ofListing(s3(403, "AccessDenied", "Access Denied"), versions, 0, 0, null))
-                .contains("to s3:ListBucketVersions on arn:aws:s3:::my-bucket").endsWith("nothing was listed");
+                .startsWith("Access denied (AccessDenied) to s3:ListBucketVersions on arn:aws:s3:::my-bucket")
+                .endsWith("nothing was listed");
     }
 
     @Test

@@ -208,9 +208,10 @@ class ParallelListingIT extends FilesystemS3Test {
             @Override
             public ListObjectsV2Response listObjectsV2(ListObjectsV2Request request) {
                 if ("logs/db/".equals(request.prefix())) {
-                    throw (S3Exception) S3Exception.builder().statusCode(500).message("db/ is unavailable")
+                    // Permanent: a transient one would be sent again until it succeeded.
+                    throw (S3Exception) S3Exception.builder().statusCode(403).message("Access Denied")
                             .awsErrorDetails(software.amazon.awssdk.awscore.exception.AwsErrorDetails.builder()
-                                    .errorCode("InternalError").errorMessage("db/ is unavailable").build())
+                                    .errorCode("AccessDenied").errorMessage("Access Denied").build())
                             .build();
                 }
                 return super.listObjectsV2(request);
@@ -224,7 +225,7 @@ class ParallelListingIT extends FilesystemS3Test {
                 () -> new Sweeper(failingDb, CLOCK, SweepSettings.of(twin, "logs/", DAYS, false), SweepListener.NONE)
                         .run());
 
-        assertThat(failure.getMessage()).contains("failed: S3 answered HTTP 500 InternalError");
+        assertThat(failure.getMessage()).startsWith("Access denied (AccessDenied) to s3:ListBucket");
         assertThat(failure.summary().complete()).isFalse();
         assertThat(failure.summary().resumeAfter()).isEqualTo(lastKeyBefore("logs/db/"));
         assertThat(failure.summary().deleted()).isEqualTo(chosenBeforeDb.size());

@@ -17,6 +17,7 @@ import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.S3Error;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 import java.time.Clock;
@@ -157,7 +158,7 @@ class S3ProxyFilesystemIT extends FilesystemS3Test {
     }
 
     @Test
-    void aDeleteRequestThatFailsWholeCountsItsKeysAndTheOthersStillRun() {
+    void aDeleteRequestRefusedWholeCountsItsKeysAndTheOthersStillRun() {
         for (int i = 0; i < 2500; i++) {
             put(String.format("logs/%05d", i), CUTOFF.minusSeconds(10));
         }
@@ -166,12 +167,99 @@ class S3ProxyFilesystemIT extends FilesystemS3Test {
                 () -> sweep(new FailingKeysS3Client(watched, Set.of(), 2, 0), "logs/", false));
 
         SweepSummary summary = failure.summary();
-        assertThat(summary.deleteRequests()).isEqualTo(3);
+        assertThat(summary.deleteRequests()).as("a permanent refusal is not sent again").isEqualTo(3);
         assertThat(summary.deleted()).isEqualTo(1500);
         assertThat(summary.failed()).isEqualTo(1000);
         assertThat(summary.errors()).hasSize(SweepSummary.MAX_ERRORS)
-                .extracting(KeyError::code).containsOnly("InternalError");
+                .extracting(KeyError::code).containsOnly("AccessDenied");
         assertThat(keys()).hasSize(1000).allMatch(k -> k.compareTo("logs/01000") >= 0 && k.compareTo("logs/02000") < 0);
+    }
+
+    /** Fails the {@code n}th call of one kind once with a transient 5xx, then lets every call through. */
+    private S3Client failingOnce(String kind, int n, int status, String code) {
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        S3Exception transientError = (S3Exception) S3Exception.builder().statusCode(status).message(code)
+                .awsErrorDetails(software.amazon.awssdk.awscore.exception.AwsErrorDetails.builder().errorCode(code)
+                        .errorMessage(code).build()).build();
+        return new DelegatingS3Client(watched) {
+            @Override
+            public DeleteObjectsResponse deleteObjects(DeleteObjectsRequest request) {
+                if (kind.equals("delete") && calls.incrementAndGet() == n) {
+                    throw transientError;
+                }
+                return super.deleteObjects(request);
+            }
+
+            @Override
+            public software.amazon.awssdk.services.s3.model.ListObjectsV2Response listObjectsV2(
+                    software.amazon.awssdk.services.s3.model.ListObjectsV2Request request) {
+                if (kind.equals("list") && calls.incrementAndGet() == n) {
+                    throw transientError;
+                }
+                return super.listObjectsV2(request);
+            }
+        };
+    }
+
+    @Test
+    void aDeleteRequestThatFailsTransientlyIsSentAgainAndEveryKeyIsDeleted() {
+        for (int i = 0; i < 2500; i++) {
+            put(String.format("logs/%05d", i), CUTOFF.minusSeconds(10));
+        }
+
+        SweepSummary summary = sweep(failingOnce("delete", 2, 500, "InternalError"), "logs/", false);
+
+        assertThat(summary.deleteRequests()).as("three batches, one of them twice").isEqualTo(4);
+        assertThat(summary.deleted()).isEqualTo(2500);
+        assertThat(summary.failed()).isZero();
+        assertThat(keys()).isEmpty();
+    }
+
+    @Test
+    void aListingPageThatFailsTransientlyIsRequestedAgainAndTheRunCompletes() {
+        for (int i = 0; i < 2500; i++) {
+            put(String.format("logs/%05d", i), i % 2 == 0 ? CUTOFF.minusSeconds(10) : NOW);
+        }
+
+        SweepSummary summary = sweep(failingOnce("list", 2, 503, "SlowDown"), "logs/", false);
+
+        assertThat(summary.complete()).isTrue();
+        assertThat(summary.scanned()).isEqualTo(2500);
+        assertThat(summary.deleted()).isEqualTo(1250);
+        assertThat(keys()).hasSize(1250);
+    }
+
+    @Test
+    void aListingThatKeepsFailingTransientlyStopsAtTheBudgetInsteadOfFailing() {
+        for (int i = 0; i < 2500; i++) {
+            put(String.format("logs/%05d", i), CUTOFF.minusSeconds(10));
+        }
+        java.util.concurrent.atomic.AtomicInteger lists = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean spent = new java.util.concurrent.atomic.AtomicBoolean();
+        S3Client slowingDown = new DelegatingS3Client(watched) {
+            @Override
+            public software.amazon.awssdk.services.s3.model.ListObjectsV2Response listObjectsV2(
+                    software.amazon.awssdk.services.s3.model.ListObjectsV2Request request) {
+                if (lists.incrementAndGet() >= 2) {
+                    spent.set(lists.get() >= 4); // the budget runs out while the second page is being retried
+                    throw (S3Exception) S3Exception.builder().statusCode(503).message("SlowDown")
+                            .awsErrorDetails(software.amazon.awssdk.awscore.exception.AwsErrorDetails.builder()
+                                    .errorCode("SlowDown").errorMessage("Please reduce your request rate.").build())
+                            .build();
+                }
+                return super.listObjectsV2(request);
+            }
+        };
+
+        SweepSummary summary = new Sweeper(slowingDown, CLOCK, SweepSettings.of(bucket, "logs/", DAYS, false),
+                SweepListener.NONE, spent::get, d -> { }).run();
+
+        assertThat(summary.complete()).isFalse();
+        assertThat(summary.stoppedBy()).isEqualTo(SweepSummary.TIME_BUDGET);
+        assertThat(summary.failure()).isNull();
+        assertThat(summary.resumeAfter()).isEqualTo("logs/00999");
+        assertThat(summary.deleted()).isEqualTo(1000);
+        assertThat(keys()).hasSize(1500).allMatch(k -> k.compareTo("logs/00999") > 0);
     }
 
     @Test
@@ -185,9 +273,10 @@ class S3ProxyFilesystemIT extends FilesystemS3Test {
 
         SweepSummary summary = failure.summary();
         assertThat(failure.getMessage())
-                .startsWith("Listing s3://" + bucket + "/logs/ failed: S3 answered HTTP 503 ServiceUnavailable: Please"
-                        + " reduce your request rate. Deleted")
-                .contains("Deleted 1000 of the 1000 entries chosen before the failure");
+                .startsWith("Access denied (AccessDenied) to s3:ListBucket on arn:aws:s3:::" + bucket + ": the"
+                        + " function's role needs s3:ListBucket for keys under \"logs/\"")
+                .contains("Listing s3://" + bucket + "/logs/ stopped there: ")
+                .contains("deleted 1000 of the 1000 entries chosen before it");
         assertThat(summary.listRequests()).as("two pages and the request that failed").isEqualTo(3);
         assertThat(summary.complete()).isFalse();
         assertThat(summary.resumeAfter()).isEqualTo("logs/01999");
@@ -237,8 +326,9 @@ class S3ProxyFilesystemIT extends FilesystemS3Test {
         assertThat(summary.deleted()).isZero();
         assertThat(summary.failed()).isEqualTo(10);
         assertThat(summary.bytesDeleted()).isZero();
-        assertThat(summary.errors()).hasSize(11).first().extracting(KeyError::key).isEqualTo("logs%2F03");
-        assertThat(summary.errors().subList(1, 11)).extracting(KeyError::code).containsOnly("Unconfirmed");
+        assertThat(summary.errors()).hasSize(10).extracting(KeyError::code).containsOnly("Unconfirmed");
+        assertThat(summary.errors()).allSatisfy(error -> assertThat(error.message())
+                .contains("error(s) for keys this request did not hold (first: logs%2F03 InternalError)"));
     }
 
     @Test
@@ -340,7 +430,8 @@ class S3ProxyFilesystemIT extends FilesystemS3Test {
         assertThat(failure.summary().deleted()).isEqualTo(1);
         assertThat(failure.summary().failed()).isEqualTo(1);
         assertThat(failure.summary().errors()).extracting(KeyError::code).containsExactly("SlowDown");
-        assertThat(failure.summary().deleteRequests()).isEqualTo(1 + 3);
+        assertThat(failure.summary().deleteRequests()).as("the first request and a round for each retry")
+                .isEqualTo(Retrying.ROUNDS);
         assertThat(keys()).containsExactly("logs/a");
     }
 

@@ -3,6 +3,7 @@ package io.github.s3sweeper.engine;
 import io.github.s3sweeper.config.InvalidSettingsException;
 import io.github.s3sweeper.config.SweepSettings;
 import io.github.s3sweeper.lambda.SweepHandler;
+import io.github.s3sweeper.report.KeyError;
 import io.github.s3sweeper.report.SweepSummary;
 import io.github.s3sweeper.testing.RequestRecorder;
 import io.github.s3sweeper.testing.S3TestClients;
@@ -30,8 +31,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /**
- * The S3 scenarios every server must pass: s3proxy in the test JVM, moto's standalone server, LocalStack. Ages come
- * from upload rounds and the injectable clock ({@link TwoAges}), which works on any server.
+ * The S3 scenarios every server must pass: s3proxy in the test JVM, moto's standalone server, MinIO, LocalStack. Ages
+ * come from upload rounds and the injectable clock ({@link TwoAges}), which works on any server.
  */
 public abstract class SweepScenarios {
 
@@ -111,10 +112,19 @@ public abstract class SweepScenarios {
         assertThat(summary.cutoff()).isEqualTo(ages.cutoff().toString());
     }
 
+    /**
+     * A key of exactly {@code bytes} bytes for the scenario of keys that need care: one segment by default. A server
+     * that caps the bytes between two slashes (MinIO stores each segment as a folder name) splits it into segments.
+     */
+    protected String longKey(int bytes) {
+        return "k".repeat(bytes);
+    }
+
     @Test
     void deletesKeysThatNeedCareExactly() {
         List<String> awkward = List.of("with space.txt", "plus+sign", "percent%20literal", "100%", "equals=sign&amp",
-                "données/été ☃.txt", "folder/", "tilde~and'quote", "carriage\rreturn", "k".repeat(1024 - "logs/".length()));
+                "données/été ☃.txt", "folder/", "tilde~and'quote", "carriage\rreturn",
+                longKey(1024 - "logs/".length()));
         Map<String, String> old = new LinkedHashMap<>();
         Map<String, String> young = new LinkedHashMap<>();
         for (String key : awkward) {
@@ -405,6 +415,31 @@ public abstract class SweepScenarios {
         assertThat(bypassing.noncurrentDeleted()).as("governance yields to the bypass").isEqualTo(1);
         assertThat(bypassing.locked()).as("compliance and legal hold do not").isEqualTo(2);
         assertThat(versions()).filteredOn(v -> v.startsWith("logs/governance@")).hasSize(1);
+    }
+
+    /**
+     * Two noncurrent versions of one key in one DeleteObjects, one under a legal hold: a server that leaves the version
+     * id out of its per-key error (moto does) names both; sent again apart, each gets its own answer.
+     */
+    @Test
+    void twoVersionsOfOneKeyInOneBatchOneLockedAreOneDeletedAndOneLocked() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(enforcesObjectLock(),
+                "this server does not enforce Object Lock; the moto and LocalStack runs cover it");
+        String locked = bucket + "-pair";
+        admin.createBucket(b -> b.bucket(locked).objectLockEnabledForBucket(true));
+        bucket = locked;
+        admin.putObject(b -> b.bucket(bucket).key("logs/pair").objectLockLegalHoldStatus("ON")
+                .checksumAlgorithm("CRC32"), software.amazon.awssdk.core.sync.RequestBody.fromString("held"));
+        put("logs/pair"); // a second version, free, noncurrent after the next put
+        put("logs/pair"); // the current one
+        Clock clock = Clock.fixed(cutoffAfterNow().plus(java.time.Duration.ofDays(DAYS)), java.time.ZoneOffset.UTC);
+
+        SweepSummary summary = sweepVersions(clock, 3650, 0, false, admin);
+
+        assertThat(summary.failed()).as(String.valueOf(summary.errors())).isZero();
+        assertThat(summary.noncurrentDeleted()).isEqualTo(1);
+        assertThat(summary.locked()).isEqualTo(1);
+        assertThat(versions()).filteredOn(v -> v.startsWith("logs/pair@")).hasSize(2);
     }
 
     /** The environment a deployed function would have, pointed at this server. */

@@ -162,9 +162,9 @@ class LambdaRuntimeIT extends FilesystemS3Test {
             RuntimeEmulator.Invocation run = lambda.invoke("{\"trigger\":\"schedule\"}");
             Map<String, Object> error = LogLines.parse(run.body());
 
-            String cause = "Listing s3://missing-bucket/backups/ failed: the bucket \"missing-bucket\" does not exist"
-                    + " (NoSuchBucket): check BUCKET_NAME, and that the Region or endpoint is the bucket's. Deleted 0"
-                    + " of the 0 entries chosen before the failure; nothing was listed";
+            String cause = "The bucket \"missing-bucket\" does not exist (NoSuchBucket): check BUCKET_NAME, and that"
+                    + " the Region or endpoint is the bucket's. Listing s3://missing-bucket/backups/ stopped there:"
+                    + " deleted 0 of the 0 entries chosen before it; nothing was listed";
             assertThat(error).containsExactly(Map.entry("errorMessage", cause),
                     Map.entry("errorType", "io.github.s3sweeper.engine.SweepFailedException"),
                     Map.entry("stackTrace", List.of()));

@@ -124,7 +124,7 @@ class SweepHandlerIT extends FilesystemS3Test {
         assertThat(keys()).contains("backups-archive/old");
         assertThat(log.records()).singleElement().satisfies(line -> assertThat(line)
                 .containsEntry("level", "ERROR").containsEntry("event", "invalidSettings")
-                .containsKey("problems"));
+                .containsEntry("sweep", bucket + "/backups/").containsKey("problems"));
     }
 
     @Test
@@ -229,8 +229,9 @@ class SweepHandlerIT extends FilesystemS3Test {
         SweepFailedException failure = catchThrowableOfType(SweepFailedException.class,
                 () -> handler(env).handleRequest(Map.of(), new TestContext()));
 
-        assertThat(failure.getMessage()).startsWith("Listing s3://no-such-bucket-here/backups/ failed: the bucket"
-                + " \"no-such-bucket-here\" does not exist (NoSuchBucket)").doesNotContain("\n", "{");
+        assertThat(failure.getMessage()).startsWith("The bucket \"no-such-bucket-here\" does not exist (NoSuchBucket):"
+                + " check BUCKET_NAME").contains("Listing s3://no-such-bucket-here/backups/ stopped there")
+                .doesNotContain("\n", "{");
         assertThat(failure.getStackTrace()).as("the runtime prints what it is thrown; the trace is for DEBUG").isEmpty();
         assertThat(failure.getCause()).isNull();
         assertThat(log.events("summary")).singleElement().satisfies(line -> {

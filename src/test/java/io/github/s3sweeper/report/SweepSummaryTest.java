@@ -71,9 +71,9 @@ class SweepSummaryTest {
 
     @Test
     void accountOfAFailedListingPutsTheCauseFirstAndNeverBlamesTheTimeLimit() {
-        String account = stopped(SweepSummary.LISTING_FAILED, "logs/k", "Listing s3://b/logs/ failed: boom").toAccount();
+        String account = stopped(SweepSummary.LISTING_FAILED, "logs/k", "Boom. Listing s3://b/logs/ stopped there").toAccount();
 
-        assertThat(account).startsWith("FAILED: Listing s3://b/logs/ failed: boom\ns3-sweeper run\n")
+        assertThat(account).startsWith("FAILED: Boom. Listing s3://b/logs/ stopped there\ns3-sweeper run\n")
                 .endsWith("The listing failed after logs/k: keys after it were not examined")
                 .doesNotContain("time limit");
         assertThat(stopped(SweepSummary.LISTING_FAILED, null, "x").toAccount())

@@ -35,8 +35,9 @@ public final class FailingKeysS3Client extends DelegatingS3Client {
 
     /**
      * @param refusedKeys       keys answered with an AccessDenied per-key error
-     * @param failingDeleteCall 1-based DeleteObjects call that throws InternalError, or 0 for none
-     * @param failingListCall   1-based ListObjectsV2 call that throws ServiceUnavailable, or 0 for none
+     * @param failingDeleteCall 1-based DeleteObjects call refused whole with AccessDenied (permanent: the engine does
+     *                          not send it again), or 0 for none
+     * @param failingListCall   1-based ListObjectsV2 call refused with AccessDenied, or 0 for none
      */
     public FailingKeysS3Client(S3Client real, Set<String> refusedKeys, int failingDeleteCall, int failingListCall) {
         this(real, refusedKeys, Map.of(), failingDeleteCall, failingListCall);
@@ -55,7 +56,7 @@ public final class FailingKeysS3Client extends DelegatingS3Client {
     @Override
     public ListObjectsV2Response listObjectsV2(ListObjectsV2Request request) {
         if (listCalls.incrementAndGet() == failingListCall) {
-            throw error(503, "ServiceUnavailable", "Please reduce your request rate.");
+            throw error(403, "AccessDenied", "Access Denied");
         }
         return super.listObjectsV2(request);
     }
@@ -63,7 +64,7 @@ public final class FailingKeysS3Client extends DelegatingS3Client {
     @Override
     public DeleteObjectsResponse deleteObjects(DeleteObjectsRequest request) {
         if (deleteCalls.incrementAndGet() == failingDeleteCall) {
-            throw error(500, "InternalError", "We encountered an internal error. Please try again.");
+            throw error(403, "AccessDenied", "Access Denied");
         }
         List<ObjectIdentifier> allowed = new ArrayList<>();
         List<S3Error> errors = new ArrayList<>();
