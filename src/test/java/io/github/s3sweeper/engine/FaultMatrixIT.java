@@ -13,7 +13,6 @@ import io.github.s3sweeper.testing.LogLines;
 import io.github.s3sweeper.testing.MotoServer;
 import io.github.s3sweeper.testing.S3TestClients;
 import io.github.s3sweeper.testing.TestContext;
-import io.github.s3sweeper.testing.TwoAges;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
@@ -22,6 +21,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.opentest4j.TestAbortedException;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 
 import java.io.IOException;
@@ -45,7 +45,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -64,8 +69,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * AccessDenied on keys) fails the run with a one-line cause and an exact summary, and a second run without the fault
  * finishes the job. Either way nothing that should stay is deleted.
  *
- * <p>On moto every object costs an upload, so by default each fault and side runs there once, the four layout ×
- * concurrency combinations taking turns; {@code -Dfaults.moto=full} runs the whole matrix there too. The seed of the
+ * <p>On moto every object costs an upload (several milliseconds of moto's CPU each), so by default each fault runs
+ * there once, on listing and deletes in the same run where it applies to both, the four layout × concurrency
+ * combinations taking turns; {@code -Dfaults.moto=full} runs the whole matrix there too. The seed of the
  * random-rate case is printed and is set with {@code -Dfaults.seed=N}. The results, with each case's wall time, go to
  * {@code target/fault-matrix.md}.
  */
@@ -163,8 +169,7 @@ class FaultMatrixIT {
         CUT_BODY("body cut short", true, Side.LISTING, Side.DELETES),
         RESET("connection reset", true, Side.LISTING, Side.DELETES),
         STALL("answer stalled past the attempt timeout", true, Side.LISTING, Side.DELETES),
-        KEY_SLOW_DOWN("per-key SlowDown", true, Side.DELETES),
-        KEY_INTERNAL_ERROR("per-key InternalError", true, Side.DELETES),
+        KEY_TRANSIENT("per-key SlowDown, then per-key InternalError", true, Side.DELETES),
         RANDOM_MIX("SlowDown, InternalError, reset at 20% each, seeded", true, Side.BOTH),
         ACCESS_DENIED("AccessDenied 403", false, Side.LISTING),
         NO_SUCH_BUCKET("NoSuchBucket 404", false, Side.LISTING),
@@ -181,7 +186,7 @@ class FaultMatrixIT {
         }
 
         boolean keyErrors() {
-            return this == KEY_SLOW_DOWN || this == KEY_INTERNAL_ERROR || this == KEY_ACCESS_DENIED;
+            return this == KEY_TRANSIENT || this == KEY_ACCESS_DENIED;
         }
     }
 
@@ -193,7 +198,9 @@ class FaultMatrixIT {
     }
 
     /** A bucket ready for one case: what the run must delete and what must be left. */
-    record Prepared(Layout layout, String bucket, String prefix, Clock clock, int retentionDays, Set<String> expired,
+    /** @param age the age setting: RETENTION_DAYS or OLDER_THAN, and its value */
+    record Prepared(Layout layout, String bucket, String prefix, Clock clock, Map<String, String> age,
+                    Set<String> expired,
                     Set<String> expectedAfter) {
     }
 
@@ -211,7 +218,8 @@ class FaultMatrixIT {
         }
     }
 
-    record Result(Case testCase, String outcome, double seconds, double runSeconds, String faults) {
+    /** @param failure the first run's failure message, for a permanent fault */
+    record Result(Case testCase, String outcome, double seconds, double runSeconds, String faults, String failure) {
     }
 
     private static final List<Result> RESULTS = new CopyOnWriteArrayList<>();
@@ -224,6 +232,7 @@ class FaultMatrixIT {
     /** What the case's first run saw and took: for the report, since a second run resets the proxy. */
     private String faults = "";
     private double runSeconds;
+    private String failure = "";
 
     @BeforeAll
     static void startServers() throws IOException {
@@ -236,7 +245,9 @@ class FaultMatrixIT {
         } else if (moto.isEmpty()) {
             System.err.println("[SKIPPED] FaultMatrixIT on moto: " + MotoServer.INSTALL_HINT);
         }
-        moto.ifPresent(path -> add(new MotoFixture(MotoServer.start(path, Path.of("target", "moto-fault-matrix.log")))));
+        boolean motoCases = cases().anyMatch(c -> c.server().equals("moto"));
+        moto.ifPresent(path -> add(new MotoFixture(MotoServer.start(path, Path.of("target", "moto-fault-matrix.log")),
+                motoCases)));
     }
 
     /**
@@ -320,7 +331,7 @@ class FaultMatrixIT {
             outcome = "FAILED: " + firstLine(e.getMessage());
             throw e;
         } finally {
-            RESULTS.add(new Result(testCase, outcome, (System.nanoTime() - start) / 1e9, runSeconds, faults));
+            RESULTS.add(new Result(testCase, outcome, (System.nanoTime() - start) / 1e9, runSeconds, faults, failure));
         }
     }
 
@@ -333,6 +344,7 @@ class FaultMatrixIT {
             Map<String, String> env = env(testCase, prepared, proxy);
             Run run = sweep(env, prepared.clock());
             runSeconds = run.seconds();
+            failure = run.failure() == null ? "" : run.failure().getMessage();
             faults = proxy.injected() + " (" + faultCounts(proxy) + ")";
             Set<String> after = keys(fixture.admin(), prepared.bucket());
             String context = testCase + "\n" + proxy.describe() + "\n" + run;
@@ -373,14 +385,18 @@ class FaultMatrixIT {
         Plan twice = kind == Kind.LIST ? Plan.first(2).skipping(1) : Plan.first(2);
         Plan once = kind == Kind.LIST ? Plan.first(1).skipping(1) : Plan.first(1);
         switch (injection) {
-            case SLOW_DOWN -> proxy.inject(Rule.of(kind, Fault.SLOW_DOWN, twice));
+            // Once: the SDK backs off throttling from 1 s, exponentially (two in a row cost about 5 s).
+            case SLOW_DOWN -> proxy.inject(Rule.of(kind, Fault.SLOW_DOWN, once));
             case INTERNAL_ERROR -> proxy.inject(Rule.of(kind, Fault.INTERNAL_ERROR, twice));
             case CUT_BODY -> proxy.inject(Rule.of(kind, Fault.CUT_BODY, twice));
             case RESET -> proxy.inject(Rule.of(kind, Fault.RESET, twice));
             case STALL -> proxy.inject(Rule.stall(kind, once, STALL_HOLD));
-            case KEY_SLOW_DOWN -> proxy.inject(Rule.keyErrors("SlowDown", KEYS_REFUSED_PER_REQUEST, Plan.first(2)));
-            case KEY_INTERNAL_ERROR ->
-                    proxy.inject(Rule.keyErrors("InternalError", KEYS_REFUSED_PER_REQUEST, Plan.first(2)));
+            case KEY_TRANSIENT -> {
+                // The first DeleteObjects refuses some keys with SlowDown, the next one (a retry, or another batch)
+                // some with InternalError.
+                proxy.inject(Rule.keyErrors("SlowDown", KEYS_REFUSED_PER_REQUEST, Plan.first(1)));
+                proxy.inject(Rule.keyErrors("InternalError", KEYS_REFUSED_PER_REQUEST, Plan.first(1)));
+            }
             case KEY_ACCESS_DENIED ->
                     proxy.inject(Rule.keyErrors("AccessDenied", KEYS_REFUSED_PER_REQUEST, Plan.first(2)));
             case ACCESS_DENIED -> proxy.inject(Rule.of(Kind.LIST, Fault.ACCESS_DENIED, Plan.from(2)));
@@ -400,7 +416,7 @@ class FaultMatrixIT {
         Map<String, String> env = new HashMap<>();
         env.put("BUCKET_NAME", prepared.bucket());
         env.put("PREFIX", prepared.prefix());
-        env.put("RETENTION_DAYS", String.valueOf(prepared.retentionDays()));
+        env.putAll(prepared.age());
         env.put("AWS_REGION", "us-east-1");
         env.put("AWS_ENDPOINT_URL_S3", proxy.endpoint().toString());
         env.put("LIST_CONCURRENCY", String.valueOf(testCase.mode().listConcurrency));
@@ -489,7 +505,7 @@ class FaultMatrixIT {
             proxy.refusedKeys().forEach(key -> expected.add(key.key()));
             assertThat(after).as(context).isEqualTo(expected);
         } else {
-            assertThat(message).as(context).contains(testCase.injection() == Injection.ACCESS_DENIED
+            assertThat(message).as(context).containsIgnoringCase(testCase.injection() == Injection.ACCESS_DENIED
                     ? "access denied (AccessDenied) to s3:ListBucket" : "does not exist (NoSuchBucket)");
             assertThat(summary.complete()).as(context).isFalse();
             assertThat(summary.stoppedBy()).as(context).isEqualTo(SweepSummary.LISTING_FAILED);
@@ -553,6 +569,12 @@ class FaultMatrixIT {
             md.append("| ").append(r.testCase()).append(" | ").append(r.outcome().replace("|", "\\|")).append(" | ")
                     .append(String.format(Locale.ROOT, "%.1f | %.1f", r.seconds(), r.runSeconds())).append(" | ")
                     .append(r.faults()).append(" |\n");
+        }
+        md.append("\n## What the permanent faults said\n\nThe first run's failure message, as the handler threw it.\n\n");
+        for (Result r : RESULTS) {
+            if (!r.testCase().injection().transientFault && !r.failure().isEmpty()) {
+                md.append("- ").append(r.testCase()).append(":\n  `").append(r.failure()).append("`\n");
+            }
         }
         double total = RESULTS.stream().mapToDouble(Result::seconds).sum();
         md.append(String.format(Locale.ROOT, "%nTotal: %d cases, %.1f s.%n", RESULTS.size(), total));
@@ -634,7 +656,8 @@ class FaultMatrixIT {
                     server.putFile(bucket, key, "old", CUTOFF.minus(Duration.ofHours(1))));
             Set<String> after = new TreeSet<>(young);
             after.addAll(OUTSIDE);
-            return new Prepared(layout, bucket, layout.prefix, Clock.fixed(NOW, ZoneOffset.UTC), DAYS, expired, after);
+            return new Prepared(layout, bucket, layout.prefix, Clock.fixed(NOW, ZoneOffset.UTC),
+                    Map.of("RETENTION_DAYS", String.valueOf(DAYS)), expired, after);
         }
 
         @Override
@@ -667,23 +690,38 @@ class FaultMatrixIT {
     }
 
     /**
-     * moto in its own process. It sets LastModified itself, so ages come from upload rounds (testing/TwoAges): one
-     * bucket per layout, and each case uploads the half of the keys that is missing, a second after a cutoff placed
-     * after the half that is there. That half is then the expired one, so a case costs half the keys' uploads. After
-     * a failed case the bucket is emptied and filled again from the first half.
+     * moto in its own process. It sets LastModified itself, so ages come from two upload rounds with the clock placed
+     * between them (as testing/TwoAges does) and {@code OLDER_THAN}: one bucket per layout, and each case uploads the
+     * half of the keys that is missing, a second after a cutoff placed after the half that is there. That half is
+     * then the expired one, so a case costs half the keys' uploads. The first halves are uploaded in the background
+     * while the s3proxy cases run; after a failed case the bucket is emptied and filled again.
      */
     static final class MotoFixture implements Fixture {
-        private static final int DAYS = 7;
+        private static final Duration AGE = Duration.ofDays(7);
+        /** moto handles uploads one at a time per core; 16 in flight measured faster than 8 or 4. */
+        private static final int UPLOADERS = 16;
         private final MotoServer server;
         private final S3Client admin;
-        private final Set<Layout> created = EnumSet.noneOf(Layout.class);
-        /** For a layout whose last case passed: which half of its keys the bucket holds (the young one then). */
-        private final Map<Layout, Integer> present = new EnumMap<>(Layout.class);
+        /** For a layout whose last case passed: which half of its keys the bucket holds, uploaded before now. */
+        private final Map<Layout, Integer> present = new ConcurrentHashMap<>();
         private final Map<Layout, Integer> pending = new EnumMap<>(Layout.class);
+        private final CompletableFuture<Void> firstHalves;
 
-        MotoFixture(MotoServer server) {
+        /** @param used whether any moto case is to run; only then are the first halves uploaded ahead */
+        MotoFixture(MotoServer server, boolean used) {
             this.server = server;
             this.admin = S3TestClients.client(server.endpoint(), "moto-key", "moto-secret");
+            this.firstHalves = !used ? CompletableFuture.completedFuture(null) : CompletableFuture.runAsync(() -> {
+                for (Layout layout : Layout.values()) {
+                    admin.createBucket(b -> b.bucket(bucket(layout)));
+                    fillFirstHalf(layout);
+                    present.put(layout, 0);
+                }
+            });
+        }
+
+        private static String bucket(Layout layout) {
+            return "fault-matrix-" + layout.name().toLowerCase(Locale.ROOT).replace('_', '-');
         }
 
         @Override
@@ -703,28 +741,36 @@ class FaultMatrixIT {
 
         @Override
         public Prepared prepare(Layout layout) {
-            String bucket = "fault-matrix-" + layout.name().toLowerCase(Locale.ROOT).replace('_', '-');
-            if (created.add(layout)) {
-                admin.createBucket(b -> b.bucket(bucket));
-            }
+            firstHalves.join();
+            String bucket = bucket(layout);
             List<Set<String>> halves = layout.halves();
             Integer half = present.remove(layout);
-            Map<String, String> old = new LinkedHashMap<>();
             if (half == null) {
                 deleteAll(bucket, keys(admin, bucket));
+                fillFirstHalf(layout);
                 half = 0;
-                halves.get(0).forEach(key -> old.put(key, "old"));
-                OUTSIDE.forEach(key -> old.put(key, "outside"));
             }
             Set<String> expired = halves.get(half);
             Set<String> young = halves.get(1 - half);
+            // The cutoff: just after the half that is there; the young half a full second later (moto, like S3,
+            // lists LastModified to the second).
+            Instant cutoff = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS).plusMillis(1);
+            sleepUntil(cutoff.plusMillis(1_050));
             Map<String, String> youngObjects = new LinkedHashMap<>();
             young.forEach(key -> youngObjects.put(key, "young"));
-            TwoAges ages = new TwoAges(admin, bucket).old(old).young(youngObjects);
+            upload(bucket, youngObjects);
             pending.put(layout, 1 - half);
             Set<String> after = new TreeSet<>(young);
             after.addAll(OUTSIDE);
-            return new Prepared(layout, bucket, layout.prefix, ages.clockFor(DAYS), DAYS, expired, after);
+            return new Prepared(layout, bucket, layout.prefix, Clock.fixed(cutoff.plus(AGE), ZoneOffset.UTC),
+                    Map.of("OLDER_THAN", AGE.toDays() + "d"), expired, after);
+        }
+
+        private void fillFirstHalf(Layout layout) {
+            Map<String, String> old = new LinkedHashMap<>();
+            layout.halves().get(0).forEach(key -> old.put(key, "old"));
+            OUTSIDE.forEach(key -> old.put(key, "outside"));
+            upload(bucket(layout), old);
         }
 
         @Override
@@ -732,6 +778,34 @@ class FaultMatrixIT {
             Integer half = pending.remove(prepared.layout());
             if (passed && half != null) {
                 present.put(prepared.layout(), half);
+            }
+        }
+
+        private void upload(String bucket, Map<String, String> objects) {
+            ExecutorService pool = Executors.newFixedThreadPool(UPLOADERS);
+            try {
+                List<Future<?>> puts = new ArrayList<>(objects.size());
+                objects.forEach((key, body) -> puts.add(pool.submit(() ->
+                        admin.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromString(body)))));
+                for (Future<?> put : puts) {
+                    put.get();
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException("upload to " + bucket + " failed", e);
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+
+        private static void sleepUntil(Instant instant) {
+            long wait = Duration.between(Instant.now(), instant).toMillis();
+            if (wait > 0) {
+                try {
+                    Thread.sleep(wait);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                }
             }
         }
 
@@ -745,6 +819,11 @@ class FaultMatrixIT {
 
         @Override
         public void close() throws Exception {
+            try {
+                firstHalves.join();
+            } catch (RuntimeException e) {
+                // a failed upload has failed the first moto case already
+            }
             admin.close();
             server.close();
         }

@@ -391,8 +391,9 @@ public final class FaultProxy implements AutoCloseable {
         requests.get(kind).incrementAndGet();
         Rule rule = choose(kind, request);
         if (TRACE) {
-            System.err.printf("fault-proxy %s %s %s -> %s %s%n", kind, request.method, request.rawTarget,
-                    rule == null ? "forwarded" : rule.fault(), request.headers);
+            System.err.printf("fault-proxy %tT.%<tL %s %s %s -> %s %s%n", System.currentTimeMillis(), kind,
+                    request.method, request.rawTarget, rule == null ? "forwarded" : rule.fault(),
+                    Request.header(request.headers, "amz-sdk-request"));
         }
         if (rule == null) {
             Answer answer = forward(request, request.body);
