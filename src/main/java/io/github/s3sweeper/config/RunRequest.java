@@ -65,8 +65,9 @@ public record RunRequest(String trigger, Overrides overrides) {
         return new RunRequest(trigger == null ? MANUAL : trigger, overrides);
     }
 
+    /** How a message names an input field: its name shown as values are, since an unknown one is the input's text. */
     static String label(String field) {
-        return "input field \"" + field + "\"";
+        return "input field " + ValueReader.quoted(field);
     }
 
     private static boolean isClassicScheduledEvent(Map<String, Object> event) {
@@ -81,7 +82,7 @@ public record RunRequest(String trigger, Overrides overrides) {
         }
 
         private static String render(Object value) {
-            return value instanceof String s ? "\"" + s + "\"" : String.valueOf(value);
+            return value instanceof String s ? ValueReader.quoted(s) : String.valueOf(value);
         }
 
         String string(String field, String allowed) {

@@ -108,8 +108,8 @@ public final class SettingsParser {
         Long minSize = set(env, MIN_SIZE) ? read.size(MIN_SIZE, env.get(MIN_SIZE)) : Long.valueOf(0);
         Long maxSize = set(env, MAX_SIZE) ? read.size(MAX_SIZE, env.get(MAX_SIZE)) : Long.valueOf(Selection.NO_MAX_SIZE);
         if (minSize != null && maxSize != null && minSize > maxSize) {
-            read.problem(MIN_SIZE, ValueReader.shown(env.get(MIN_SIZE)), "larger than MAX_SIZE=\"" + env.get(MAX_SIZE)
-                    + "\"", "a MIN_SIZE no larger than MAX_SIZE");
+            read.problem(MIN_SIZE, ValueReader.shown(env.get(MIN_SIZE)), "larger than MAX_SIZE"
+                    + ValueReader.shown(env.get(MAX_SIZE)), "a MIN_SIZE no larger than MAX_SIZE");
         }
         Integer noncurrentDays = set(env, NONCURRENT_DAYS) ? read.wholeNumber(NONCURRENT_DAYS,
                 env.get(NONCURRENT_DAYS), 1, MAX_RETENTION_DAYS, NONCURRENT_DAYS_ALLOWED) : null;

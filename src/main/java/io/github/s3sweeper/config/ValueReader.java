@@ -28,12 +28,17 @@ final class ValueReader {
     private static final Pattern WHOLE_NUMBER = Pattern.compile("-?[0-9]+");
     private static final Pattern SHORT_DURATION = Pattern.compile("([0-9]{1,9})([mhd])");
     private static final Pattern SIZE = Pattern.compile("([0-9]{1,19})\\s*([KMGT]i?B|B)?", Pattern.CASE_INSENSITIVE);
+    /** Glob.compileList's "pattern "…" has …": the problem that follows the pattern holds no double quote. */
+    private static final Pattern GLOB_PROBLEM = Pattern.compile("pattern \"(.*)\" has ([^\"]*)", Pattern.DOTALL);
     private static final Duration MIN_AGE = Duration.ofMinutes(1);
     private static final Duration MAX_AGE = Duration.ofDays(36_500);
     private static final Map<String, Long> UNITS = Map.of(
             "B", 1L,
             "KB", 1_000L, "MB", 1_000_000L, "GB", 1_000_000_000L, "TB", 1_000_000_000_000L,
             "KIB", 1L << 10, "MIB", 1L << 20, "GIB", 1L << 30, "TIB", 1L << 40);
+
+    /** Characters of a value a message shows; bucket names (63) and Region names fit whole. */
+    static final int SHOWN_CHARACTERS = 100;
 
     private final List<String> problems;
 
@@ -45,8 +50,62 @@ final class ValueReader {
         problems.add(label + shown + ": " + problem + "; allowed: " + allowed);
     }
 
+    /** How a setting's value follows its name in a message: {@code ="value"} shown safely, or " (not set)". */
     static String shown(String value) {
-        return value == null ? " (not set)" : "=\"" + value + "\"";
+        return value == null ? " (not set)" : "=" + quoted(value);
+    }
+
+    /**
+     * A value as a message may show it: in double quotes, with {@code "} and {@code \\} escaped, control, format and
+     * separator characters (a newline, an ANSI escape, a right-to-left override, a no-break space) as JSON escapes,
+     * and cut after {@value #SHOWN_CHARACTERS} characters, saying how long it was. A message goes to a log line and to
+     * a terminal: a value must not be able to end the line, forge another, or drown the rest of the message.
+     */
+    static String quoted(String value) {
+        StringBuilder out = new StringBuilder(Math.min(value.length(), SHOWN_CHARACTERS) + 2).append('"');
+        int characters = value.codePointCount(0, value.length());
+        int shown = 0;
+        for (int i = 0; i < value.length() && shown < SHOWN_CHARACTERS; shown++) {
+            int c = value.codePointAt(i);
+            i += Character.charCount(c);
+            appendEscaped(out, c);
+        }
+        out.append('"');
+        if (characters > SHOWN_CHARACTERS) {
+            out.append("... (").append(characters).append(" characters)");
+        }
+        return out.toString();
+    }
+
+    private static void appendEscaped(StringBuilder out, int c) {
+        switch (c) {
+            case '"' -> out.append("\\\"");
+            case '\\' -> out.append("\\\\");
+            case '\n' -> out.append("\\n");
+            case '\r' -> out.append("\\r");
+            case '\t' -> out.append("\\t");
+            default -> {
+                if (visible(c)) {
+                    out.appendCodePoint(c);
+                } else {
+                    for (char unit : Character.toChars(c)) {
+                        out.append(String.format("\\u%04x", (int) unit));
+                    }
+                }
+            }
+        }
+    }
+
+    /** Printable as itself: not a control, format, separator (other than the space), private or unassigned one. */
+    private static boolean visible(int c) {
+        if (c == ' ') {
+            return true;
+        }
+        return switch (Character.getType(c)) {
+            case Character.CONTROL, Character.FORMAT, Character.LINE_SEPARATOR, Character.PARAGRAPH_SEPARATOR,
+                    Character.SPACE_SEPARATOR, Character.SURROGATE, Character.PRIVATE_USE, Character.UNASSIGNED -> false;
+            default -> true;
+        };
     }
 
     /** A whole number in [min, max]; null after recording a problem. */
@@ -136,8 +195,17 @@ final class ValueReader {
         try {
             return Glob.compileList(value);
         } catch (IllegalArgumentException e) {
-            problem(label, shown(value), e.getMessage(), GLOBS_ALLOWED);
+            problem(label, shown(value), globProblem(e.getMessage()), GLOBS_ALLOWED);
             return null;
         }
+    }
+
+    /**
+     * Glob's message with the pattern it names shown as values are ({@link #quoted}): Glob writes the pattern as it
+     * is, and a pattern may hold a newline or be thousands of characters long.
+     */
+    static String globProblem(String message) {
+        Matcher named = GLOB_PROBLEM.matcher(message);
+        return named.matches() ? "pattern " + quoted(named.group(1)) + " has " + named.group(2) : message;
     }
 }

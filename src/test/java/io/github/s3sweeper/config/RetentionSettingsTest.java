@@ -174,6 +174,9 @@ class RetentionSettingsTest {
                 + " '{' without its '}'; allowed: comma-separated glob patterns matched against the key relative to the"
                 + " prefix: * and ? within one / segment, ** across segments, {a,b} alternatives");
         assertThat(problemFor("EXCLUDE", "a,,b")).startsWith("EXCLUDE=\"a,,b\": an empty pattern in the list;");
+        // Glob names the pattern as it is; the message shows it as values are shown, escaped.
+        assertThat(problemFor("INCLUDE", "ok,x\n{b")).startsWith("INCLUDE=\"ok,x\\n{b\": pattern \"x\\n{b\" has a '{'"
+                + " without its '}'; allowed:");
     }
 
     @Test

@@ -47,4 +47,11 @@ class RunRequestTest {
                 .isInstanceOf(InvalidSettingsException.class)
                 .hasMessageContaining("input field \"trigger\"=5: not a string");
     }
+
+    @Test
+    void namesAFieldAsSafelyAsAValue() {
+        assertThatThrownBy(() -> RunRequest.parse(Map.of("pre\nfix\u001b[2J", "logs/")))
+                .hasMessageStartingWith("Invalid settings, nothing was listed or deleted: input field"
+                        + " \"pre\\nfix\\u001b[2J\": unknown; allowed fields: dryRun,");
+    }
 }
