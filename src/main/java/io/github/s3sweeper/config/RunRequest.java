@@ -2,6 +2,7 @@ package io.github.s3sweeper.config;
 
 import io.github.s3sweeper.rules.Glob;
 
+import java.math.BigInteger;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,6 +23,9 @@ public record RunRequest(String trigger, Overrides overrides) {
     private static final Set<String> FIELDS = Set.of(TRIGGER, "prefix", "retentionDays", "olderThan", "dryRun",
             "keepLatest", "maxDeletes", "include", "exclude", "minSize", "maxSize", "startAfter");
     private static final String MANUAL = "manual";
+    static final String INPUT_BOOLEAN_ALLOWED = "true or false, as JSON booleans (without quotes)";
+    static final String INPUT_GLOBS_ALLOWED = ValueReader.GLOBS_ALLOWED + "; one string, or a non-empty array of"
+            + " patterns";
 
     public static RunRequest parse(Map<String, Object> event) {
         if (event == null || event.isEmpty()) {
@@ -77,12 +81,17 @@ public record RunRequest(String trigger, Overrides overrides) {
     /** Reads typed input fields: JSON strings, numbers, booleans and arrays as the runtime deserialized them. */
     private record FieldReader(Map<String, Object> event, ValueReader read, List<String> problems) {
 
-        private void wrongType(String field, Object value, String expected) {
-            problems.add(label(field) + "=" + render(value) + ": not " + expected + "; allowed: " + expected);
+        /** "input field "dryRun"="true": a JSON string, not a boolean; allowed: ..." */
+        private void wrongType(String field, Object value, String expected, String allowed) {
+            problem(field, value, ValueReader.jsonType(value) + ", not " + expected, allowed);
         }
 
-        private static String render(Object value) {
-            return value instanceof String s ? ValueReader.quoted(s) : String.valueOf(value);
+        private void problem(String field, Object value, String problem, String allowed) {
+            read.problem(label(field), "=" + ValueReader.json(value), problem, allowed);
+        }
+
+        private static boolean isWholeNumber(Object value) {
+            return value instanceof Integer || value instanceof Long || value instanceof BigInteger;
         }
 
         String string(String field, String allowed) {
@@ -90,7 +99,7 @@ public record RunRequest(String trigger, Overrides overrides) {
             if (value == null || value instanceof String) {
                 return (String) value;
             }
-            wrongType(field, value, "a string (" + allowed + ")");
+            wrongType(field, value, "a string", allowed);
             return null;
         }
 
@@ -99,10 +108,15 @@ public record RunRequest(String trigger, Overrides overrides) {
             if (value == null) {
                 return null;
             }
-            if (value instanceof Integer || value instanceof Long || value instanceof java.math.BigInteger) {
-                return read.wholeNumber(label(field), String.valueOf(value), min, max, allowed);
+            if (isWholeNumber(value)) {
+                return read.wholeNumber(label(field), "=" + ValueReader.json(value), String.valueOf(value), min, max,
+                        allowed);
             }
-            wrongType(field, value, "a whole number (" + allowed + ")");
+            if (value instanceof Number) {
+                problem(field, value, "not a whole number", allowed);
+            } else {
+                wrongType(field, value, "a number", allowed);
+            }
             return null;
         }
 
@@ -111,7 +125,7 @@ public record RunRequest(String trigger, Overrides overrides) {
             if (value == null || value instanceof Boolean) {
                 return (Boolean) value;
             }
-            wrongType(field, value, "a JSON boolean, true or false");
+            wrongType(field, value, "a boolean", INPUT_BOOLEAN_ALLOWED);
             return null;
         }
 
@@ -123,7 +137,7 @@ public record RunRequest(String trigger, Overrides overrides) {
             if (value instanceof String s) {
                 return read.duration(label(field), s);
             }
-            wrongType(field, value, "a string (" + ValueReader.DURATION_ALLOWED + ")");
+            wrongType(field, value, "a string", ValueReader.DURATION_ALLOWED);
             return null;
         }
 
@@ -132,10 +146,14 @@ public record RunRequest(String trigger, Overrides overrides) {
             if (value == null) {
                 return null;
             }
-            if (value instanceof String || value instanceof Integer || value instanceof Long) {
-                return read.size(label(field), String.valueOf(value));
+            if (value instanceof String || isWholeNumber(value)) {
+                return read.size(label(field), "=" + ValueReader.json(value), String.valueOf(value));
             }
-            wrongType(field, value, "a number of bytes or a string (" + ValueReader.SIZE_ALLOWED + ")");
+            if (value instanceof Number) {
+                problem(field, value, "not a whole number", ValueReader.SIZE_ALLOWED);
+            } else {
+                wrongType(field, value, "a number or a string", ValueReader.SIZE_ALLOWED);
+            }
             return null;
         }
 
@@ -147,21 +165,34 @@ public record RunRequest(String trigger, Overrides overrides) {
             if (value instanceof String s) {
                 return read.globs(label(field), s);
             }
-            if (value instanceof List<?> list && list.stream().allMatch(String.class::isInstance) && !list.isEmpty()) {
-                List<Glob> globs = new ArrayList<>();
-                for (Object pattern : list) {
-                    try {
-                        globs.add(Glob.compile((String) pattern));
-                    } catch (IllegalArgumentException e) {
-                        read.problem(label(field), "=" + render(pattern), "pattern has " + e.getMessage(),
-                                ValueReader.GLOBS_ALLOWED);
-                        return null;
-                    }
-                }
-                return List.copyOf(globs);
+            if (!(value instanceof List<?> list)) {
+                wrongType(field, value, "a string or an array of strings", INPUT_GLOBS_ALLOWED);
+                return null;
             }
-            wrongType(field, value, "a string or a non-empty array of strings (" + ValueReader.GLOBS_ALLOWED + ")");
-            return null;
+            if (list.isEmpty()) {
+                problem(field, value, "an empty array", INPUT_GLOBS_ALLOWED);
+                return null;
+            }
+            List<Glob> globs = new ArrayList<>();
+            for (Object pattern : list) {
+                if (!(pattern instanceof String text)) {
+                    problem(field, value, "an array holding " + (pattern == null ? "null"
+                            : ValueReader.jsonType(pattern)) + ", not only strings", INPUT_GLOBS_ALLOWED);
+                    return null;
+                }
+                if (text.isEmpty()) {
+                    problem(field, value, "an empty pattern in the array", ValueReader.GLOBS_ALLOWED);
+                    return null;
+                }
+                try {
+                    globs.add(Glob.compile(text));
+                } catch (IllegalArgumentException e) {
+                    problem(field, value, "pattern " + ValueReader.quoted(text) + " has " + e.getMessage(),
+                            ValueReader.GLOBS_ALLOWED);
+                    return null;
+                }
+            }
+            return List.copyOf(globs);
         }
     }
 }

@@ -45,7 +45,8 @@ class RunRequestTest {
     void refusesNonStringTrigger() {
         assertThatThrownBy(() -> RunRequest.parse(Map.of("trigger", 5)))
                 .isInstanceOf(InvalidSettingsException.class)
-                .hasMessageContaining("input field \"trigger\"=5: not a string");
+                .hasMessage("Invalid settings, nothing was listed or deleted: input field \"trigger\"=5: a JSON number,"
+                        + " not a string; allowed: a short label");
     }
 
     @Test
