@@ -3,6 +3,7 @@ package io.github.s3sweeper.config;
 import io.github.s3sweeper.rules.Glob;
 
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +24,12 @@ public record RunRequest(String trigger, Overrides overrides) {
     private static final Set<String> FIELDS = Set.of(TRIGGER, "prefix", "retentionDays", "olderThan", "dryRun",
             "keepLatest", "maxDeletes", "include", "exclude", "minSize", "maxSize", "startAfter");
     private static final String MANUAL = "manual";
+    /** A label, repeated on the start line: a schedule's name is at most 64 characters. */
+    static final int MAX_TRIGGER_CHARACTERS = 256;
+    private static final int MAX_UNKNOWN_NAMED = 10;
+    static final String TRIGGER_ALLOWED = "a short label of at most 256 characters, such as the schedule's name";
+    static final String START_AFTER_ALLOWED = "a key of at most 1024 bytes to resume after, as a previous run's"
+            + " resumeAfter gives";
     static final String INPUT_BOOLEAN_ALLOWED = "true or false, as JSON booleans (without quotes)";
     static final String INPUT_GLOBS_ALLOWED = ValueReader.GLOBS_ALLOWED + "; one string, or a non-empty array of"
             + " patterns";
@@ -37,14 +44,18 @@ public record RunRequest(String trigger, Overrides overrides) {
             return new RunRequest(rule.isEmpty() ? "eventbridge-rule" : rule, Overrides.NONE);
         }
         List<String> problems = new ArrayList<>();
-        for (String field : new TreeSet<>(event.keySet())) {
-            if (!FIELDS.contains(field)) {
-                problems.add(label(field) + ": unknown; allowed fields: " + String.join(", ", new TreeSet<>(FIELDS)));
-            }
+        List<String> unknown = new TreeSet<>(event.keySet()).stream().filter(field -> !FIELDS.contains(field)).toList();
+        // Each unknown field is named, up to a few: an input of a million stray fields must not make a message as long.
+        for (String field : unknown.subList(0, Math.min(unknown.size(), MAX_UNKNOWN_NAMED))) {
+            problems.add(label(field) + ": unknown; allowed fields: " + String.join(", ", new TreeSet<>(FIELDS)));
+        }
+        if (unknown.size() > MAX_UNKNOWN_NAMED) {
+            problems.add((unknown.size() - MAX_UNKNOWN_NAMED) + " more unknown input fields; allowed fields: "
+                    + String.join(", ", new TreeSet<>(FIELDS)));
         }
         ValueReader read = new ValueReader(problems);
         FieldReader fields = new FieldReader(event, read, problems);
-        String trigger = fields.string(TRIGGER, "a short label");
+        String trigger = fields.shortString(TRIGGER, MAX_TRIGGER_CHARACTERS, TRIGGER_ALLOWED);
         Overrides overrides = new Overrides(
                 fields.string("prefix", "a key prefix inside the configured PREFIX"),
                 fields.wholeNumber("retentionDays", SettingsParser.MIN_RETENTION_DAYS,
@@ -59,7 +70,7 @@ public record RunRequest(String trigger, Overrides overrides) {
                 fields.globs("exclude"),
                 fields.size("minSize"),
                 fields.size("maxSize"),
-                fields.string("startAfter", "a key to resume after, as a previous run's resumeAfter gives"));
+                fields.key("startAfter", SettingsParser.MAX_KEY_BYTES, START_AFTER_ALLOWED));
         if (overrides.retentionDays() != null && overrides.olderThan() != null) {
             problems.add("input fields \"retentionDays\" and \"olderThan\": both are set; allowed: at most one");
         }
@@ -101,6 +112,26 @@ public record RunRequest(String trigger, Overrides overrides) {
             }
             wrongType(field, value, "a string", allowed);
             return null;
+        }
+
+        /** A string of at most {@code max} characters. */
+        String shortString(String field, int max, String allowed) {
+            String value = string(field, allowed);
+            if (value != null && value.codePointCount(0, value.length()) > max) {
+                problem(field, value, "longer than " + max + " characters", allowed);
+                return null;
+            }
+            return value;
+        }
+
+        /** A string of at most {@code max} bytes in UTF-8, as S3 counts a key's length. */
+        String key(String field, int max, String allowed) {
+            String value = string(field, allowed);
+            if (value != null && value.getBytes(StandardCharsets.UTF_8).length > max) {
+                problem(field, value, "longer than " + max + " bytes", allowed);
+                return null;
+            }
+            return value;
         }
 
         Integer wholeNumber(String field, int min, int max, String allowed) {

@@ -71,8 +71,8 @@ public final class SettingsParser {
     static final String REGION_ALLOWED = "an AWS Region name such as us-east-1";
     static final String ENDPOINT_ALLOWED = "an absolute http:// or https:// URL such as http://localhost:4566, or"
             + " empty for S3 itself";
-    static final String SWEEP_NAME_ALLOWED = "1 to 1024 printable ASCII characters (a CloudWatch dimension value),"
-            + " or empty for <bucket>/<prefix>";
+    static final String SWEEP_NAME_ALLOWED = "1 to 1024 printable ASCII characters, not all spaces (a CloudWatch"
+            + " dimension value), or empty for <bucket>/<prefix>";
     static final String NAMESPACE_ALLOWED = "a CloudWatch namespace of 1 to 255 letters, digits and . - _ / # :,"
             + " not starting with AWS/ (default " + MetricsSettings.DEFAULT_NAMESPACE + ")";
 
@@ -158,9 +158,11 @@ public final class SettingsParser {
 
     private static MetricsSettings metrics(Map<String, String> env, List<String> problems) {
         String name = env.get(SWEEP_NAME);
-        if (name != null && (name.length() > 1024 || name.chars().anyMatch(c -> c < 0x20 || c > 0x7e))) {
+        if (name != null && (name.length() > 1024 || name.chars().anyMatch(c -> c < 0x20 || c > 0x7e)
+                || (!name.isEmpty() && name.isBlank()))) {
+            // CloudWatch takes a dimension value only with a character other than white space.
             problems.add(describe(SWEEP_NAME, name, name.length() > 1024 ? "longer than 1024 characters"
-                    : "has a character that is not printable ASCII", SWEEP_NAME_ALLOWED));
+                    : name.isBlank() ? "blank" : "has a character that is not printable ASCII", SWEEP_NAME_ALLOWED));
         }
         String namespace = set(env, METRICS_NAMESPACE) ? env.get(METRICS_NAMESPACE) : MetricsSettings.DEFAULT_NAMESPACE;
         if (!NAMESPACE.matcher(namespace).matches() || namespace.startsWith("AWS/")) {

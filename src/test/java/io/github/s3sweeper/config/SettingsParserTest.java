@@ -302,6 +302,13 @@ class SettingsParserTest {
     }
 
     @Test
+    void rejectsABlankSweepNameCloudWatchWouldRefuseAsADimensionValue() {
+        assertThat(problemFor(with("SWEEP_NAME", "   "))).isEqualTo("SWEEP_NAME=\"   \": blank; allowed: 1 to 1024"
+                + " printable ASCII characters, not all spaces (a CloudWatch dimension value), or empty for"
+                + " <bucket>/<prefix>");
+    }
+
+    @Test
     void namesEveryBadVariableInOneMessage() {
         Map<String, String> env = new HashMap<>();
         env.put("BUCKET_NAME", "Bad_Bucket");
