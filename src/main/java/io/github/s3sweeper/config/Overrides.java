@@ -51,7 +51,8 @@ public record Overrides(
         List<String> problems = new ArrayList<>();
         if (prefix != null) {
             String problem = prefix.startsWith(base.prefix())
-                    ? SettingsParser.prefixProblem(prefix, base.prefix().isEmpty())
+                    ? SettingsParser.prefixProblem(prefix, base.prefix().isEmpty(), "the input was probably not"
+                            + " written in UTF-8, or a character was lost before it")
                     : "outside the configured PREFIX=" + ValueReader.quoted(base.prefix());
             if (problem != null) {
                 problems.add(RunRequest.label("prefix") + "=" + ValueReader.quoted(prefix) + ": " + problem

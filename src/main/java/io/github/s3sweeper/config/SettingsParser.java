@@ -244,14 +244,16 @@ public final class SettingsParser {
 
     private static String prefix(Map<String, String> env, boolean allowWholeBucket, List<String> problems) {
         String value = env.get(PREFIX);
-        String problem = prefixProblem(value, allowWholeBucket);
+        String problem = prefixProblem(value, allowWholeBucket, "the environment was probably read without a UTF-8"
+                + " locale (set LANG=C.UTF-8)");
         if (problem != null) {
             problems.add(describe(PREFIX, value, problem, PREFIX_ALLOWED));
         }
         return value;
     }
 
-    static String prefixProblem(String value, boolean allowWholeBucket) {
+    /** @param replacementCause why the value probably holds U+FFFD, where it came from */
+    static String prefixProblem(String value, boolean allowWholeBucket, String replacementCause) {
         if (value == null) {
             return "required";
         } else if (value.isEmpty() && !allowWholeBucket) {
@@ -260,8 +262,7 @@ public final class SettingsParser {
             return "blank";
         } else if (value.indexOf('\uFFFD') >= 0) {
             // What a JVM without a UTF-8 locale makes of non-ASCII environment values: sweeping it would match nothing.
-            return "contains U+FFFD, the replacement character: the environment was probably read without a"
-                    + " UTF-8 locale (set LANG=C.UTF-8)";
+            return "contains U+FFFD, the replacement character: " + replacementCause;
         } else if (value.getBytes(StandardCharsets.UTF_8).length > MAX_KEY_BYTES) {
             return "longer than 1024 bytes";
         }

@@ -90,6 +90,11 @@ final class ValueReader {
         if (value instanceof String s) {
             return quoted(s);
         }
+        if (!(value instanceof Map) && !(value instanceof List)) {
+            String text = String.valueOf(value);
+            return text.length() <= SHOWN_CHARACTERS ? text
+                    : text.substring(0, SHOWN_CHARACTERS) + "... (" + text.length() + " characters)";
+        }
         StringBuilder out = new StringBuilder();
         boolean whole = appendJson(out, value);
         if (whole && out.length() <= SHOWN_JSON) {

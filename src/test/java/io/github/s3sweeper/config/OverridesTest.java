@@ -66,6 +66,22 @@ class OverridesTest {
     }
 
     @Test
+    void blamesTheInputNotTheLocaleForAReplacementCharacterInItsPrefix() {
+        assertThatThrownBy(() -> apply("prefix", "logs/\uFFFD/"))
+                .hasMessageEndingWith(": input field \"prefix\"=\"logs/\uFFFD/\": contains U+FFFD, the replacement"
+                        + " character: the input was probably not written in UTF-8, or a character was lost before it;"
+                        + " allowed: a prefix that starts with \"logs/\"");
+    }
+
+    @Test
+    void showsAHugeJsonNumberCutLikeAString() {
+        String digits = "9".repeat(1000);
+        assertThatThrownBy(() -> apply("keepLatest", new java.math.BigInteger(digits)))
+                .hasMessageEndingWith(": input field \"keepLatest\"=" + "9".repeat(100) + "... (1000 characters): must"
+                        + " be at most 100000; allowed: a whole number from 0 to 100000");
+    }
+
+    @Test
     void refusesTheBucket() {
         assertThatThrownBy(() -> apply("bucket", "other-bucket"))
                 .hasMessageContaining("input field \"bucket\": unknown;");
