@@ -17,6 +17,12 @@ public final class TemporarySystemProperties implements AutoCloseable {
         return this;
     }
 
+    public TemporarySystemProperties clear(String name) {
+        previous.putIfAbsent(name, System.getProperty(name));
+        System.clearProperty(name);
+        return this;
+    }
+
     /** Keys the unit tests' clients sign with when no other credentials are configured; no server checks them. */
     public static TemporarySystemProperties dummyCredentials() {
         TemporarySystemProperties properties = new TemporarySystemProperties();
