@@ -51,17 +51,19 @@ public record Overrides(
         List<String> problems = new ArrayList<>();
         if (prefix != null) {
             String problem = prefix.startsWith(base.prefix())
-                    ? SettingsParser.prefixProblem(prefix, base.prefix().isEmpty())
-                    : "outside the configured PREFIX=\"" + base.prefix() + "\"";
+                    ? SettingsParser.prefixProblem(prefix, base.prefix().isEmpty(), "the input was probably not"
+                            + " written in UTF-8, or a character was lost before it")
+                    : "outside the configured PREFIX=" + ValueReader.quoted(base.prefix());
             if (problem != null) {
-                problems.add(RunRequest.label("prefix") + "=\"" + prefix + "\": " + problem
-                        + "; allowed: a prefix that starts with \"" + base.prefix() + "\"");
+                problems.add(RunRequest.label("prefix") + "=" + ValueReader.quoted(prefix) + ": " + problem
+                        + "; allowed: a prefix that starts with " + ValueReader.quoted(base.prefix()));
             }
         }
         String effectivePrefix = prefix != null ? prefix : base.prefix();
         if (startAfter != null && !startAfter.startsWith(effectivePrefix)) {
-            problems.add(RunRequest.label("startAfter") + "=\"" + startAfter + "\": outside the prefix \""
-                    + effectivePrefix + "\"; allowed: a key under the prefix, as a previous run's resumeAfter gives");
+            problems.add(RunRequest.label("startAfter") + "=" + ValueReader.quoted(startAfter) + ": outside the prefix "
+                    + ValueReader.quoted(effectivePrefix) + "; allowed: a key under the prefix, as a previous run's"
+                    + " resumeAfter gives");
         }
         if (keepLatest != null && keepLatest < base.keepLatest()) {
             problems.add(RunRequest.label("keepLatest") + "=" + keepLatest + ": fewer than the configured KEEP_LATEST="

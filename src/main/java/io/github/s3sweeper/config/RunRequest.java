@@ -2,6 +2,8 @@ package io.github.s3sweeper.config;
 
 import io.github.s3sweeper.rules.Glob;
 
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,6 +24,15 @@ public record RunRequest(String trigger, Overrides overrides) {
     private static final Set<String> FIELDS = Set.of(TRIGGER, "prefix", "retentionDays", "olderThan", "dryRun",
             "keepLatest", "maxDeletes", "include", "exclude", "minSize", "maxSize", "startAfter");
     private static final String MANUAL = "manual";
+    /** A label, repeated on the start line: a schedule's name is at most 64 characters. */
+    static final int MAX_TRIGGER_CHARACTERS = 256;
+    private static final int MAX_UNKNOWN_NAMED = 10;
+    static final String TRIGGER_ALLOWED = "a short label of at most 256 characters, such as the schedule's name";
+    static final String START_AFTER_ALLOWED = "a key of at most 1024 bytes to resume after, as a previous run's"
+            + " resumeAfter gives";
+    static final String INPUT_BOOLEAN_ALLOWED = "true or false, as JSON booleans (without quotes)";
+    static final String INPUT_GLOBS_ALLOWED = ValueReader.GLOBS_ALLOWED + "; one string, or a non-empty array of"
+            + " patterns";
 
     public static RunRequest parse(Map<String, Object> event) {
         if (event == null || event.isEmpty()) {
@@ -33,14 +44,18 @@ public record RunRequest(String trigger, Overrides overrides) {
             return new RunRequest(rule.isEmpty() ? "eventbridge-rule" : rule, Overrides.NONE);
         }
         List<String> problems = new ArrayList<>();
-        for (String field : new TreeSet<>(event.keySet())) {
-            if (!FIELDS.contains(field)) {
-                problems.add(label(field) + ": unknown; allowed fields: " + String.join(", ", new TreeSet<>(FIELDS)));
-            }
+        List<String> unknown = new TreeSet<>(event.keySet()).stream().filter(field -> !FIELDS.contains(field)).toList();
+        // Each unknown field is named, up to a few: an input of a million stray fields must not make a message as long.
+        for (String field : unknown.subList(0, Math.min(unknown.size(), MAX_UNKNOWN_NAMED))) {
+            problems.add(label(field) + ": unknown; allowed fields: " + String.join(", ", new TreeSet<>(FIELDS)));
+        }
+        if (unknown.size() > MAX_UNKNOWN_NAMED) {
+            problems.add((unknown.size() - MAX_UNKNOWN_NAMED) + " more unknown input fields; allowed fields: "
+                    + String.join(", ", new TreeSet<>(FIELDS)));
         }
         ValueReader read = new ValueReader(problems);
         FieldReader fields = new FieldReader(event, read, problems);
-        String trigger = fields.string(TRIGGER, "a short label");
+        String trigger = fields.shortString(TRIGGER, MAX_TRIGGER_CHARACTERS, TRIGGER_ALLOWED);
         Overrides overrides = new Overrides(
                 fields.string("prefix", "a key prefix inside the configured PREFIX"),
                 fields.wholeNumber("retentionDays", SettingsParser.MIN_RETENTION_DAYS,
@@ -55,7 +70,7 @@ public record RunRequest(String trigger, Overrides overrides) {
                 fields.globs("exclude"),
                 fields.size("minSize"),
                 fields.size("maxSize"),
-                fields.string("startAfter", "a key to resume after, as a previous run's resumeAfter gives"));
+                fields.key("startAfter", SettingsParser.MAX_KEY_BYTES, START_AFTER_ALLOWED));
         if (overrides.retentionDays() != null && overrides.olderThan() != null) {
             problems.add("input fields \"retentionDays\" and \"olderThan\": both are set; allowed: at most one");
         }
@@ -65,8 +80,9 @@ public record RunRequest(String trigger, Overrides overrides) {
         return new RunRequest(trigger == null ? MANUAL : trigger, overrides);
     }
 
+    /** How a message names an input field: its name shown as values are, since an unknown one is the input's text. */
     static String label(String field) {
-        return "input field \"" + field + "\"";
+        return "input field " + ValueReader.quoted(field);
     }
 
     private static boolean isClassicScheduledEvent(Map<String, Object> event) {
@@ -76,12 +92,17 @@ public record RunRequest(String trigger, Overrides overrides) {
     /** Reads typed input fields: JSON strings, numbers, booleans and arrays as the runtime deserialized them. */
     private record FieldReader(Map<String, Object> event, ValueReader read, List<String> problems) {
 
-        private void wrongType(String field, Object value, String expected) {
-            problems.add(label(field) + "=" + render(value) + ": not " + expected + "; allowed: " + expected);
+        /** "input field "dryRun"="true": a JSON string, not a boolean; allowed: ..." */
+        private void wrongType(String field, Object value, String expected, String allowed) {
+            problem(field, value, ValueReader.jsonType(value) + ", not " + expected, allowed);
         }
 
-        private static String render(Object value) {
-            return value instanceof String s ? "\"" + s + "\"" : String.valueOf(value);
+        private void problem(String field, Object value, String problem, String allowed) {
+            read.problem(label(field), "=" + ValueReader.json(value), problem, allowed);
+        }
+
+        private static boolean isWholeNumber(Object value) {
+            return value instanceof Integer || value instanceof Long || value instanceof BigInteger;
         }
 
         String string(String field, String allowed) {
@@ -89,8 +110,28 @@ public record RunRequest(String trigger, Overrides overrides) {
             if (value == null || value instanceof String) {
                 return (String) value;
             }
-            wrongType(field, value, "a string (" + allowed + ")");
+            wrongType(field, value, "a string", allowed);
             return null;
+        }
+
+        /** A string of at most {@code max} characters. */
+        String shortString(String field, int max, String allowed) {
+            String value = string(field, allowed);
+            if (value != null && value.codePointCount(0, value.length()) > max) {
+                problem(field, value, "longer than " + max + " characters", allowed);
+                return null;
+            }
+            return value;
+        }
+
+        /** A string of at most {@code max} bytes in UTF-8, as S3 counts a key's length. */
+        String key(String field, int max, String allowed) {
+            String value = string(field, allowed);
+            if (value != null && value.getBytes(StandardCharsets.UTF_8).length > max) {
+                problem(field, value, "longer than " + max + " bytes", allowed);
+                return null;
+            }
+            return value;
         }
 
         Integer wholeNumber(String field, int min, int max, String allowed) {
@@ -98,10 +139,15 @@ public record RunRequest(String trigger, Overrides overrides) {
             if (value == null) {
                 return null;
             }
-            if (value instanceof Integer || value instanceof Long || value instanceof java.math.BigInteger) {
-                return read.wholeNumber(label(field), String.valueOf(value), min, max, allowed);
+            if (isWholeNumber(value)) {
+                return read.wholeNumber(label(field), "=" + ValueReader.json(value), String.valueOf(value), min, max,
+                        allowed);
             }
-            wrongType(field, value, "a whole number (" + allowed + ")");
+            if (value instanceof Number) {
+                problem(field, value, "not a whole number", allowed);
+            } else {
+                wrongType(field, value, "a number", allowed);
+            }
             return null;
         }
 
@@ -110,7 +156,7 @@ public record RunRequest(String trigger, Overrides overrides) {
             if (value == null || value instanceof Boolean) {
                 return (Boolean) value;
             }
-            wrongType(field, value, "a JSON boolean, true or false");
+            wrongType(field, value, "a boolean", INPUT_BOOLEAN_ALLOWED);
             return null;
         }
 
@@ -122,7 +168,7 @@ public record RunRequest(String trigger, Overrides overrides) {
             if (value instanceof String s) {
                 return read.duration(label(field), s);
             }
-            wrongType(field, value, "a string (" + ValueReader.DURATION_ALLOWED + ")");
+            wrongType(field, value, "a string", ValueReader.DURATION_ALLOWED);
             return null;
         }
 
@@ -131,10 +177,14 @@ public record RunRequest(String trigger, Overrides overrides) {
             if (value == null) {
                 return null;
             }
-            if (value instanceof String || value instanceof Integer || value instanceof Long) {
-                return read.size(label(field), String.valueOf(value));
+            if (value instanceof String || isWholeNumber(value)) {
+                return read.size(label(field), "=" + ValueReader.json(value), String.valueOf(value));
             }
-            wrongType(field, value, "a number of bytes or a string (" + ValueReader.SIZE_ALLOWED + ")");
+            if (value instanceof Number) {
+                problem(field, value, "not a whole number", ValueReader.SIZE_ALLOWED);
+            } else {
+                wrongType(field, value, "a number or a string", ValueReader.SIZE_ALLOWED);
+            }
             return null;
         }
 
@@ -146,21 +196,34 @@ public record RunRequest(String trigger, Overrides overrides) {
             if (value instanceof String s) {
                 return read.globs(label(field), s);
             }
-            if (value instanceof List<?> list && list.stream().allMatch(String.class::isInstance) && !list.isEmpty()) {
-                List<Glob> globs = new ArrayList<>();
-                for (Object pattern : list) {
-                    try {
-                        globs.add(Glob.compile((String) pattern));
-                    } catch (IllegalArgumentException e) {
-                        read.problem(label(field), "=" + render(pattern), "pattern has " + e.getMessage(),
-                                ValueReader.GLOBS_ALLOWED);
-                        return null;
-                    }
-                }
-                return List.copyOf(globs);
+            if (!(value instanceof List<?> list)) {
+                wrongType(field, value, "a string or an array of strings", INPUT_GLOBS_ALLOWED);
+                return null;
             }
-            wrongType(field, value, "a string or a non-empty array of strings (" + ValueReader.GLOBS_ALLOWED + ")");
-            return null;
+            if (list.isEmpty()) {
+                problem(field, value, "an empty array", INPUT_GLOBS_ALLOWED);
+                return null;
+            }
+            List<Glob> globs = new ArrayList<>();
+            for (Object pattern : list) {
+                if (!(pattern instanceof String text)) {
+                    problem(field, value, "an array holding " + (pattern == null ? "null"
+                            : ValueReader.jsonType(pattern)) + ", not only strings", INPUT_GLOBS_ALLOWED);
+                    return null;
+                }
+                if (text.isEmpty()) {
+                    problem(field, value, "an empty pattern in the array", ValueReader.GLOBS_ALLOWED);
+                    return null;
+                }
+                try {
+                    globs.add(Glob.compile(text));
+                } catch (IllegalArgumentException e) {
+                    problem(field, value, "pattern " + ValueReader.quoted(text) + " has " + e.getMessage(),
+                            ValueReader.GLOBS_ALLOWED);
+                    return null;
+                }
+            }
+            return List.copyOf(globs);
         }
     }
 }

@@ -73,8 +73,8 @@ public final class SettingsParser {
     static final String ENDPOINT_ALLOWED = "an absolute http:// or https:// URL such as http://localhost:4566, or"
             + " empty for S3 itself";
     static final String ATTEMPT_TIMEOUT_ALLOWED = "a duration from 100ms to 300s, such as 10s or 500ms";
-    static final String SWEEP_NAME_ALLOWED = "1 to 1024 characters without control characters (a CloudWatch"
-            + " dimension value; keep it ASCII, which CloudWatch requires), or empty for <bucket>/<prefix>";
+    static final String SWEEP_NAME_ALLOWED = "1 to 1024 characters without control characters, not all spaces (a"
+            + " CloudWatch dimension value; keep it ASCII, which CloudWatch requires), or empty for <bucket>/<prefix>";
     static final String NAMESPACE_ALLOWED = "a CloudWatch namespace of 1 to 255 letters, digits and . - _ / # :,"
             + " not starting with AWS/ (default " + MetricsSettings.DEFAULT_NAMESPACE + ")";
 
@@ -111,8 +111,8 @@ public final class SettingsParser {
         Long minSize = set(env, MIN_SIZE) ? read.size(MIN_SIZE, env.get(MIN_SIZE)) : Long.valueOf(0);
         Long maxSize = set(env, MAX_SIZE) ? read.size(MAX_SIZE, env.get(MAX_SIZE)) : Long.valueOf(Selection.NO_MAX_SIZE);
         if (minSize != null && maxSize != null && minSize > maxSize) {
-            read.problem(MIN_SIZE, ValueReader.shown(env.get(MIN_SIZE)), "larger than MAX_SIZE=\"" + env.get(MAX_SIZE)
-                    + "\"", "a MIN_SIZE no larger than MAX_SIZE");
+            read.problem(MIN_SIZE, ValueReader.shown(env.get(MIN_SIZE)), "larger than MAX_SIZE"
+                    + ValueReader.shown(env.get(MAX_SIZE)), "a MIN_SIZE no larger than MAX_SIZE");
         }
         Integer noncurrentDays = set(env, NONCURRENT_DAYS) ? read.wholeNumber(NONCURRENT_DAYS,
                 env.get(NONCURRENT_DAYS), 1, MAX_RETENTION_DAYS, NONCURRENT_DAYS_ALLOWED) : null;
@@ -183,10 +183,12 @@ public final class SettingsParser {
     private static MetricsSettings metrics(Map<String, String> env, List<String> problems) {
         String name = env.get(SWEEP_NAME);
         // Not refused for non-ASCII: the template derives it from the prefix, and a sweep must not fail over a metric
-        // CloudWatch would drop (the README says to set SweepName then).
-        if (name != null && (name.length() > 1024 || name.chars().anyMatch(Character::isISOControl))) {
+        // CloudWatch would drop (the README says to set SweepName then). Blank is refused: CloudWatch takes a
+        // dimension value only with a character other than white space.
+        if (name != null && (name.length() > 1024 || name.chars().anyMatch(Character::isISOControl)
+                || (!name.isEmpty() && name.isBlank()))) {
             problems.add(describe(SWEEP_NAME, name, name.length() > 1024 ? "longer than 1024 characters"
-                    : "has a control character", SWEEP_NAME_ALLOWED));
+                    : name.isBlank() ? "blank" : "has a control character", SWEEP_NAME_ALLOWED));
         }
         String namespace = set(env, METRICS_NAMESPACE) ? env.get(METRICS_NAMESPACE) : MetricsSettings.DEFAULT_NAMESPACE;
         if (!NAMESPACE.matcher(namespace).matches() || namespace.startsWith("AWS/")) {
@@ -268,14 +270,16 @@ public final class SettingsParser {
 
     private static String prefix(Map<String, String> env, boolean allowWholeBucket, List<String> problems) {
         String value = env.get(PREFIX);
-        String problem = prefixProblem(value, allowWholeBucket);
+        String problem = prefixProblem(value, allowWholeBucket, "the environment was probably read without a UTF-8"
+                + " locale (set LANG=C.UTF-8)");
         if (problem != null) {
             problems.add(describe(PREFIX, value, problem, PREFIX_ALLOWED));
         }
         return value;
     }
 
-    static String prefixProblem(String value, boolean allowWholeBucket) {
+    /** @param replacementCause why the value probably holds U+FFFD, where it came from */
+    static String prefixProblem(String value, boolean allowWholeBucket, String replacementCause) {
         if (value == null) {
             return "required";
         } else if (value.isEmpty() && !allowWholeBucket) {
@@ -284,8 +288,7 @@ public final class SettingsParser {
             return "blank";
         } else if (value.indexOf('\uFFFD') >= 0) {
             // What a JVM without a UTF-8 locale makes of non-ASCII environment values: sweeping it would match nothing.
-            return "contains U+FFFD, the replacement character: the environment was probably read without a"
-                    + " UTF-8 locale (set LANG=C.UTF-8)";
+            return "contains U+FFFD, the replacement character: " + replacementCause;
         } else if (value.getBytes(StandardCharsets.UTF_8).length > MAX_KEY_BYTES) {
             return "longer than 1024 bytes";
         }

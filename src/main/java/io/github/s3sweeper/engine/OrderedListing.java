@@ -358,6 +358,8 @@ final class OrderedListing<E> implements AutoCloseable {
         private final String startAfter;
         private final BlockingQueue<Object> fetched;
         private Page<E> previous;
+        /** The last page the consumer took: whether it was the chain's last is known without waiting. */
+        private Page<E> lastTaken;
         private Object peeked;
         private boolean done;
         volatile boolean cancelled;
@@ -415,7 +417,19 @@ final class OrderedListing<E> implements AutoCloseable {
 
         /** Whether the chain is known to have no page left, without waiting for one in flight. */
         boolean knownEnded() {
-            return done || peeked == END || (fetched == null && previous != null && previous.last());
+            if (done) {
+                return true;
+            }
+            if (fetched == null) {
+                return previous != null && previous.last();
+            }
+            if (lastTaken != null && lastTaken.last()) {
+                return true;
+            }
+            if (peeked == null) {
+                peeked = fetched.poll();
+            }
+            return peeked == END;
         }
 
         /** Whether the chain has no page left; may wait for the fetcher to find out. */
@@ -460,6 +474,7 @@ final class OrderedListing<E> implements AutoCloseable {
             }
             @SuppressWarnings("unchecked")
             Page<E> page = (Page<E>) item;
+            lastTaken = page;
             return page;
         }
 

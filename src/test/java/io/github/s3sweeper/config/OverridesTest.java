@@ -66,6 +66,22 @@ class OverridesTest {
     }
 
     @Test
+    void blamesTheInputNotTheLocaleForAReplacementCharacterInItsPrefix() {
+        assertThatThrownBy(() -> apply("prefix", "logs/\uFFFD/"))
+                .hasMessageEndingWith(": input field \"prefix\"=\"logs/\uFFFD/\": contains U+FFFD, the replacement"
+                        + " character: the input was probably not written in UTF-8, or a character was lost before it;"
+                        + " allowed: a prefix that starts with \"logs/\"");
+    }
+
+    @Test
+    void showsAHugeJsonNumberCutLikeAString() {
+        String digits = "9".repeat(1000);
+        assertThatThrownBy(() -> apply("keepLatest", new java.math.BigInteger(digits)))
+                .hasMessageEndingWith(": input field \"keepLatest\"=" + "9".repeat(100) + "... (1000 characters): must"
+                        + " be at most 100000; allowed: a whole number from 0 to 100000");
+    }
+
+    @Test
     void refusesTheBucket() {
         assertThatThrownBy(() -> apply("bucket", "other-bucket"))
                 .hasMessageContaining("input field \"bucket\": unknown;");
@@ -78,26 +94,39 @@ class OverridesTest {
     }
 
     @Test
-    void refusesWrongTypesNamingTheField() {
+    void refusesWrongTypesNamingTheFieldAndTheJsonTypeItHad() {
+        // "2" is a whole number: what is wrong is that the input wrote it as a JSON string, and the message says so.
         assertThatThrownBy(() -> apply("dryRun", "true"))
-                .hasMessageContaining("input field \"dryRun\"=\"true\": not a JSON boolean, true or false");
+                .hasMessageEndingWith(": input field \"dryRun\"=\"true\": a JSON string, not a boolean; allowed: true or"
+                        + " false, as JSON booleans (without quotes)");
         assertThatThrownBy(() -> apply("keepLatest", "2"))
-                .hasMessageContaining("input field \"keepLatest\"=\"2\": not a whole number");
+                .hasMessageEndingWith(": input field \"keepLatest\"=\"2\": a JSON string, not a number; allowed: a whole"
+                        + " number from 0 to 100000");
         assertThatThrownBy(() -> apply("retentionDays", 1.5))
-                .hasMessageContaining("input field \"retentionDays\"=1.5: not a whole number");
+                .hasMessageEndingWith(": input field \"retentionDays\"=1.5: not a whole number; allowed: a whole number"
+                        + " of days from 1 to 36500");
         assertThatThrownBy(() -> apply("include", List.of()))
-                .hasMessageContaining("input field \"include\"=[]: not a string or a non-empty array of strings");
-        assertThatThrownBy(() -> apply("prefix", 5)).hasMessageContaining("input field \"prefix\"=5: not a string");
+                .hasMessageEndingWith(": input field \"include\"=[]: an empty array; allowed: comma-separated glob"
+                        + " patterns matched against the key relative to the prefix: * and ? within one / segment, **"
+                        + " across segments, {a,b} alternatives; one string, or a non-empty array of patterns");
+        assertThatThrownBy(() -> apply("prefix", 5)).hasMessageEndingWith(": input field \"prefix\"=5: a JSON number,"
+                + " not a string; allowed: a key prefix inside the configured PREFIX");
+        // An object is shown as the JSON it was, not as Java prints a map.
+        assertThatThrownBy(() -> apply("prefix", Map.of("a", List.of(1, true))))
+                .hasMessageEndingWith(": input field \"prefix\"={\"a\":[1,true]}: a JSON object, not a string; allowed:"
+                        + " a key prefix inside the configured PREFIX");
     }
 
     @Test
     void refusesBadValuesNamingTheField() {
+        // A JSON number is shown as one: -1, not "-1".
         assertThatThrownBy(() -> apply("keepLatest", -1))
-                .hasMessageContaining("input field \"keepLatest\"=\"-1\": must be at least 0");
+                .hasMessageContaining("input field \"keepLatest\"=-1: must be at least 0");
         assertThatThrownBy(() -> apply("olderThan", "forever"))
                 .hasMessageContaining("input field \"olderThan\"=\"forever\": not a duration");
         assertThatThrownBy(() -> apply("maxSize", "big")).hasMessageContaining("input field \"maxSize\"=\"big\": not a size");
-        assertThatThrownBy(() -> apply("include", List.of("{a"))).hasMessageContaining("input field \"include\"=\"{a\"");
+        assertThatThrownBy(() -> apply("include", List.of("*.gz", "{a")))
+                .hasMessageContaining("input field \"include\"=[\"*.gz\",\"{a\"]: pattern \"{a\" has a '{' without its '}'");
     }
 
     @Test

@@ -37,9 +37,10 @@ class RetentionSettingsTest {
     @ParameterizedTest(name = "OLDER_THAN={0}")
     @CsvSource({
             "90m, PT1H30M", "36h, PT36H", "7d, PT168H", "PT36H, PT36H", "P7D, PT168H", "P1DT12H, PT36H",
-            "pt1m, PT1M", "36500d, PT876000H",
+            "pt1m, PT1M", "36500d, PT876000H", "0000000007d, PT168H",
     })
     void readsDurationsInIsoAndShortForm(String value, String iso) {
+        // "0000000007d" too: leading zeros write the same number, as for RETENTION_DAYS.
         assertThat(parse("RETENTION_DAYS", "", "OLDER_THAN", value).age().duration()).isEqualTo(Duration.parse(iso));
     }
 
@@ -55,6 +56,11 @@ class RetentionSettingsTest {
             "0m|shorter than 1 minute",
             "PT-5H|shorter than 1 minute",
             "36501d|longer than 36500 days",
+            "9999999999d|longer than 36500 days",
+            "99999999999999999999m|longer than 36500 days",
+            "PT99999999999999999999H|longer than 36500 days",
+            "P99999999999999999999D|longer than 36500 days",
+            "PT-99999999999999999999M|shorter than 1 minute",
             "'  '|blank",
     })
     void rejectsBadDurations(String value, String problem) {
@@ -123,7 +129,7 @@ class RetentionSettingsTest {
     @ParameterizedTest(name = "MAX_SIZE={0}")
     @CsvSource(delimiter = '|', value = {
             "10XB|not a size", "1.5MB|not a size", "-1|not a size", "MB|not a size",
-            "9999999999999999999TB|too large", "'  '|blank",
+            "9999999999999999999TB|too large", "99999999999999999999|too large", "'  '|blank",
     })
     void rejectsBadSizes(String value, String problem) {
         assertThat(problemFor("MAX_SIZE", value)).isEqualTo("MAX_SIZE=\"" + value + "\": " + problem + "; allowed: a"
@@ -174,6 +180,9 @@ class RetentionSettingsTest {
                 + " '{' without its '}'; allowed: comma-separated glob patterns matched against the key relative to the"
                 + " prefix: * and ? within one / segment, ** across segments, {a,b} alternatives");
         assertThat(problemFor("EXCLUDE", "a,,b")).startsWith("EXCLUDE=\"a,,b\": an empty pattern in the list;");
+        // Glob names the pattern as it is; the message shows it as values are shown, escaped.
+        assertThat(problemFor("INCLUDE", "ok,x\n{b")).startsWith("INCLUDE=\"ok,x\\n{b\": pattern \"x\\n{b\" has a '{'"
+                + " without its '}'; allowed:");
     }
 
     @Test

@@ -296,6 +296,38 @@ class SettingsParserTest {
     }
 
     @Test
+    void showsAValueEscapedSoItCannotBreakTheLineOrForgeAnother() {
+        // A newline, an ANSI escape, a NUL, a right-to-left override and a no-break space, each as a JSON escape; the
+        // quote and the backslash escaped too, so the shown value reads back unambiguously.
+        assertThat(problemFor(with("DRY_RUN", "tr\"ue\\\n\u001b[31mERROR forged\u0000\u202e\u00a0")))
+                .isEqualTo("DRY_RUN=\"tr\\\"ue\\\\\\n\\u001b[31mERROR forged\\u0000\\u202e\\u00a0\": not a boolean;"
+                        + " allowed: true or false");
+        assertThat(problemFor(with("BUCKET_NAME", "bücket-日本-🙂"))).as("printable characters stay as they are")
+                .startsWith("BUCKET_NAME=\"bücket-日本-🙂\": has characters other than");
+    }
+
+    @Test
+    void showsTheFirstHundredCharactersOfALongValueAndItsLength() {
+        assertThat(problemFor(with("BUCKET_NAME", "b".repeat(10_000)))).isEqualTo("BUCKET_NAME=\"" + "b".repeat(100)
+                + "\"... (10000 characters): length 10000 is outside 3 to 63; " + BUCKET_ALLOWED);
+    }
+
+    @Test
+    void namesBothSizesSafelyWhenTheMinimumIsAboveTheMaximum() {
+        Map<String, String> env = with("MIN_SIZE", "10MB");
+        env.put("MAX_SIZE", "1MB");
+        assertThat(problemFor(env)).isEqualTo("MIN_SIZE=\"10MB\": larger than MAX_SIZE=\"1MB\"; allowed: a MIN_SIZE no"
+                + " larger than MAX_SIZE");
+    }
+
+    @Test
+    void rejectsABlankSweepNameCloudWatchWouldRefuseAsADimensionValue() {
+        assertThat(problemFor(with("SWEEP_NAME", "   "))).isEqualTo("SWEEP_NAME=\"   \": blank; allowed: 1 to 1024"
+                + " characters without control characters, not all spaces (a CloudWatch dimension value; keep it"
+                + " ASCII, which CloudWatch requires), or empty for <bucket>/<prefix>");
+    }
+
+    @Test
     void namesEveryBadVariableInOneMessage() {
         Map<String, String> env = new HashMap<>();
         env.put("BUCKET_NAME", "Bad_Bucket");

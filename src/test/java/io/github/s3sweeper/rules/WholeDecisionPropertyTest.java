@@ -1,5 +1,7 @@
 package io.github.s3sweeper.rules;
 
+import io.github.s3sweeper.testing.RetentionModel;
+import io.github.s3sweeper.testing.RetentionModel.Filter;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -28,26 +30,9 @@ class WholeDecisionPropertyTest {
     private static final Instant CUTOFF = Instant.parse("2026-06-01T00:00:00Z");
     private static final String PREFIX = "p/";
 
-    /** One filter configuration: the production globs and, beside them, what they mean as plain string tests. */
-    private record Filter(String include, String exclude, Predicate<String> includes, Predicate<String> excludes) {
-    }
-
-    private static final List<Filter> FILTERS = List.of(
-            new Filter("", "", relative -> true, relative -> false),
-            new Filter("**/*.gz", "", relative -> relative.endsWith(".gz"), relative -> false),
-            new Filter("*.log,a/**", "", relative -> !relative.contains("/") && relative.endsWith(".log")
-                    || relative.startsWith("a/"), relative -> false),
-            new Filter("", "b/**", relative -> true, relative -> relative.startsWith("b/")),
-            new Filter("**/*.gz", "**/*-keep*", relative -> relative.endsWith(".gz"),
-                    relative -> lastSegment(relative).contains("-keep")));
-
     /** The production globs of a comma-separated list; empty for none, as an unset INCLUDE or EXCLUDE. */
     private static List<Glob> globs(String patterns) {
         return patterns.isEmpty() ? List.of() : Glob.compileList(patterns);
-    }
-
-    private static String lastSegment(String relative) {
-        return relative.substring(relative.lastIndexOf('/') + 1);
     }
 
     /** A case of current objects: a listing in key order and the settings that decide it. */
@@ -77,13 +62,16 @@ class WholeDecisionPropertyTest {
         int size = random.nextInt(40);
         for (int i = 0; i < size; i++) {
             String key = randomKey(random);
-            byKey.putIfAbsent(key, new StoredObject(key, CUTOFF.plusSeconds(random.nextInt(9) - 5), random.nextInt(21)));
+            Instant modified = CUTOFF.plusSeconds(random.nextInt(9) - 5);
+            byKey.putIfAbsent(key, new StoredObject(key, modified, random.nextInt(21)));
         }
         long minSize = random.nextInt(3) == 0 ? random.nextInt(8) : 0;
         long maxSize = random.nextInt(3) == 0 ? minSize + random.nextInt(15) : Selection.NO_MAX_SIZE;
         OptionalLong cap = random.nextInt(3) == 0 ? OptionalLong.of(1 + random.nextInt(10)) : OptionalLong.empty();
-        return new Case(seed, new ArrayList<>(byKey.values()), FILTERS.get(random.nextInt(FILTERS.size())), minSize,
-                maxSize, random.nextInt(3) == 0 ? 0 : random.nextInt(9), cap, random.nextInt(4) == 0);
+        Filter filter = RetentionModel.FILTERS.get(random.nextInt(RetentionModel.FILTERS.size()));
+        int keepLatest = random.nextInt(3) == 0 ? 0 : random.nextInt(9);
+        return new Case(seed, new ArrayList<>(byKey.values()), filter, minSize, maxSize, keepLatest, cap,
+                random.nextInt(4) == 0);
     }
 
     /** What the engine's rules decide, fed in listing order: key to verdict for each chosen entry. */
@@ -108,26 +96,7 @@ class WholeDecisionPropertyTest {
 
     /** The expired objects the model would delete: selected, not among the newest N selected, older than the cutoff. */
     private static List<String> modelChosen(Case c) {
-        List<StoredObject> selected = new ArrayList<>();
-        for (StoredObject object : c.listing()) {
-            if (!object.key().startsWith(PREFIX)) {
-                continue;
-            }
-            String relative = object.key().substring(PREFIX.length());
-            if (c.filter().includes().test(relative) && !c.filter().excludes().test(relative)
-                    && object.size() >= c.minSize() && object.size() <= c.maxSize()) {
-                selected.add(object);
-            }
-        }
-        List<StoredObject> newestFirst = new ArrayList<>(selected);
-        newestFirst.sort((a, b) -> a.lastModified().equals(b.lastModified())
-                ? b.key().compareTo(a.key()) : b.lastModified().compareTo(a.lastModified()));
-        Set<String> kept = new LinkedHashSet<>();
-        for (int i = 0; i < Math.min(c.keepLatest(), newestFirst.size()); i++) {
-            kept.add(newestFirst.get(i).key());
-        }
-        return selected.stream().filter(o -> !kept.contains(o.key()) && o.lastModified().isBefore(CUTOFF))
-                .map(StoredObject::key).toList();
+        return RetentionModel.chosen(c.listing(), PREFIX, CUTOFF, c.filter(), c.minSize(), c.maxSize(), c.keepLatest());
     }
 
     /** Null when the engine agrees with the model; else what differs. */
@@ -214,7 +183,8 @@ class WholeDecisionPropertyTest {
         byKey.values().forEach(listing::addAll);
         long minSize = random.nextInt(3) == 0 ? random.nextInt(8) : 0;
         long maxSize = random.nextInt(3) == 0 ? minSize + random.nextInt(15) : Selection.NO_MAX_SIZE;
-        return new History(seed, listing, FILTERS.get(random.nextInt(FILTERS.size())), minSize, maxSize,
+        Filter filter = RetentionModel.FILTERS.get(random.nextInt(RetentionModel.FILTERS.size()));
+        return new History(seed, listing, filter, minSize, maxSize,
                 random.nextInt(3));
     }
 

@@ -123,7 +123,9 @@ public final class RuntimeEmulator implements AutoCloseable {
         HttpResponse<String> response = send(event);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (true) {
-            List<String> lines = output.subList(from, output.size());
+            // A copy: a view of the list would fail while the reader thread keeps adding lines.
+            List<String> snapshot = List.copyOf(output);
+            List<String> lines = snapshot.subList(from, snapshot.size());
             String requestId = lines.stream().map(START::matcher).filter(Matcher::find).map(m -> m.group(1))
                     .findFirst().orElse(null);
             if (requestId != null) {
