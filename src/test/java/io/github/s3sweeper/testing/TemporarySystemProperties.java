@@ -12,15 +12,25 @@ public final class TemporarySystemProperties implements AutoCloseable {
     private final Map<String, String> previous = new HashMap<>();
 
     public TemporarySystemProperties set(String name, String value) {
-        previous.putIfAbsent(name, System.getProperty(name));
+        remember(name);
         System.setProperty(name, value);
         return this;
     }
 
     public TemporarySystemProperties clear(String name) {
-        previous.putIfAbsent(name, System.getProperty(name));
+        remember(name);
         System.clearProperty(name);
         return this;
+    }
+
+    /**
+     * The value before the first change only. Not putIfAbsent: it takes a key mapped to null (a property that was
+     * not set) for absent, so a second change would remember the first change's value and close would put it back.
+     */
+    private void remember(String name) {
+        if (!previous.containsKey(name)) {
+            previous.put(name, System.getProperty(name));
+        }
     }
 
     /** Keys the unit tests' clients sign with when no other credentials are configured; no server checks them. */
