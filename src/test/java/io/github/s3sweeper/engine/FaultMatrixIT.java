@@ -12,9 +12,12 @@ import io.github.s3sweeper.testing.FaultProxy.Rule;
 import io.github.s3sweeper.testing.LogLines;
 import io.github.s3sweeper.testing.MotoServer;
 import io.github.s3sweeper.testing.S3TestClients;
+import io.github.s3sweeper.testing.TemporarySystemProperties;
 import io.github.s3sweeper.testing.TestContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -234,8 +237,16 @@ class FaultMatrixIT {
     private double runSeconds;
     private String failure = "";
 
+    /**
+     * The handler's client takes the SDK's default credentials: the matrix pins them for itself, whatever an earlier
+     * test class in this JVM left behind (a session token makes s3proxy answer every request 501 NotImplemented).
+     */
+    private static TemporarySystemProperties credentials;
+
     @BeforeAll
     static void startServers() throws IOException {
+        credentials = new TemporarySystemProperties().set("aws.accessKeyId", EmbeddedS3.ACCESS_KEY)
+                .set("aws.secretAccessKey", EmbeddedS3.SECRET_KEY).clear("aws.sessionToken");
         System.err.println("FaultMatrixIT: seed of the random-rate cases " + SEED + " (rerun with -Dfaults.seed="
                 + SEED + ")");
         add(new S3ProxyFixture(storeDir()));
@@ -275,6 +286,7 @@ class FaultMatrixIT {
         for (Fixture fixture : FIXTURES.values()) {
             fixture.close();
         }
+        credentials.close();
         writeReport();
     }
 
@@ -510,6 +522,40 @@ class FaultMatrixIT {
             assertThat(summary.complete()).as(context).isFalse();
             assertThat(summary.stoppedBy()).as(context).isEqualTo(SweepSummary.LISTING_FAILED);
             assertThat(proxy.injected(Kind.LIST)).as(context).isPositive();
+        }
+    }
+
+    /**
+     * S3's 501 NotImplemented ("A header you provided implies functionality that is not implemented") is permanent,
+     * and the SDK does not retry it; a run should fail after the SDK's attempts, as for AccessDenied.
+     */
+    @Test
+    @Disabled("Engine weakness: engine/Transient.isTransient counts every status >= 500 as transient, so a listing"
+            + " page answered 501 NotImplemented is sent again for all 8 rounds of engine/Retrying (8 requests, 6 to 16 s"
+            + " of backoff here, up to about a minute; the summary says listRequests 1) before the run fails with"
+            + " \"S3 answered HTTP 501 NotImplemented: A header you provided implies functionality that is not"
+            + " implemented\"; a single 501 is retried and the run succeeds")
+    void notImplementedFailsTheRunWithoutRoundsOfRetries() {
+        Fixture fixture = FIXTURES.get("s3proxy");
+        FaultProxy proxy = PROXIES.get("s3proxy");
+        Prepared prepared = fixture.prepare(Layout.FLAT);
+        boolean passed = false;
+        try {
+            proxy.reset();
+            proxy.inject(Rule.of(Kind.LIST, Fault.NOT_IMPLEMENTED, Plan.from(0)));
+            Run run = sweep(env(new Case("s3proxy", Injection.ACCESS_DENIED, Side.LISTING, Layout.FLAT,
+                    Mode.SEQUENTIAL), prepared, proxy), prepared.clock());
+            String context = proxy.describe() + "\n" + run;
+
+            assertThat(run.failure()).as(context).isNotNull();
+            assertThat(run.failure().getMessage()).as(context).contains("501 NotImplemented");
+            assertThat(proxy.requests(Kind.LIST)).as("one request, no retries: " + context).isEqualTo(1);
+            proxy.reset();
+            assertThat(sweep(env(new Case("s3proxy", Injection.ACCESS_DENIED, Side.LISTING, Layout.FLAT,
+                    Mode.SEQUENTIAL), prepared, proxy), prepared.clock()).failure()).isNull();
+            passed = true;
+        } finally {
+            fixture.finished(prepared, passed);
         }
     }
 

@@ -84,7 +84,9 @@ public final class FaultProxy implements AutoCloseable {
         /** 403 AccessDenied; the server never sees the request. */
         ACCESS_DENIED(false, false),
         /** 404 NoSuchBucket; the server never sees the request. */
-        NO_SUCH_BUCKET(false, false);
+        NO_SUCH_BUCKET(false, false),
+        /** 501 NotImplemented, which S3 answers for a header it does not support; the server never sees the request. */
+        NOT_IMPLEMENTED(false, false);
 
         private final boolean forwards;
         private final boolean transientByNature;
@@ -207,7 +209,8 @@ public final class FaultProxy implements AutoCloseable {
             "SlowDown", "Please reduce your request rate.",
             "InternalError", "We encountered an internal error. Please try again.",
             "AccessDenied", "Access Denied",
-            "NoSuchBucket", "The specified bucket does not exist");
+            "NoSuchBucket", "The specified bucket does not exist",
+            "NotImplemented", "A header you provided implies functionality that is not implemented");
 
     /** -Dfaults.trace=true: one line per request on standard error, with its headers and what the proxy did. */
     private static final boolean TRACE = Boolean.getBoolean("faults.trace");
@@ -393,7 +396,7 @@ public final class FaultProxy implements AutoCloseable {
         if (TRACE) {
             System.err.printf("fault-proxy %tT.%<tL %s %s %s -> %s %s%n", System.currentTimeMillis(), kind,
                     request.method, request.rawTarget, rule == null ? "forwarded" : rule.fault(),
-                    Request.header(request.headers, "amz-sdk-request"));
+                    Request.header(request.headers, "amz-sdk-request") + " " + request.headers.keySet());
         }
         if (rule == null) {
             Answer answer = forward(request, request.body);
@@ -408,6 +411,7 @@ public final class FaultProxy implements AutoCloseable {
             case INTERNAL_ERROR -> error(500, "InternalError", request).write(out, false);
             case ACCESS_DENIED -> error(403, "AccessDenied", request).write(out, false);
             case NO_SUCH_BUCKET -> error(404, "NoSuchBucket", request).write(out, false);
+            case NOT_IMPLEMENTED -> error(501, "NotImplemented", request).write(out, false);
             case CUT_BODY -> {
                 Answer answer = forward(request, request.body);
                 answer.writeCut(out);
