@@ -1,6 +1,7 @@
 package io.github.s3sweeper.engine;
 
 import io.github.s3sweeper.testing.MinioServer;
+import io.github.s3sweeper.testing.RequiredServer;
 import io.github.s3sweeper.testing.S3TestClients;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -16,12 +17,10 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The shared scenarios against MinIO in erasure mode (versioning and Object Lock), in its own process, and the ways
@@ -37,14 +36,8 @@ class MinioSweepIT extends SweepScenarios {
 
     @BeforeAll
     static void start() {
-        Optional<Path> executable = MinioServer.executable();
-        if ("true".equals(System.getenv("REQUIRE_MINIO"))) {
-            assertThat(executable).as(MinioServer.INSTALL_HINT).isPresent();
-        } else if (executable.isEmpty()) {
-            System.err.println("[SKIPPED] MinioSweepIT: " + MinioServer.INSTALL_HINT);
-        }
-        assumeTrue(executable.isPresent(), MinioServer.INSTALL_HINT);
-        server = MinioServer.start(executable.get(), Path.of("target", "minio-data"),
+        Path executable = RequiredServer.executable("MinioSweepIT", MinioServer.executable(), "REQUIRE_MINIO", MinioServer.INSTALL_HINT);
+        server = MinioServer.start(executable, Path.of("target", "minio-data"),
                 Path.of("target", "minio-server.log"));
     }
 

@@ -1,6 +1,7 @@
 package io.github.s3sweeper.engine;
 
 import io.github.s3sweeper.testing.MotoServer;
+import io.github.s3sweeper.testing.RequiredServer;
 import io.github.s3sweeper.testing.S3TestClients;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -9,10 +10,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 import java.net.URI;
 import java.nio.file.Path;
-import java.util.Optional;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The shared scenarios against moto's standalone server in its own process. Skipped with a message where moto is
@@ -24,14 +22,8 @@ class MotoSweepIT extends SweepScenarios {
 
     @BeforeAll
     static void start() {
-        Optional<Path> executable = MotoServer.executable();
-        if ("true".equals(System.getenv("REQUIRE_MOTO"))) {
-            assertThat(executable).as(MotoServer.INSTALL_HINT).isPresent();
-        } else if (executable.isEmpty()) {
-            System.err.println("[SKIPPED] MotoSweepIT: " + MotoServer.INSTALL_HINT);
-        }
-        assumeTrue(executable.isPresent(), MotoServer.INSTALL_HINT);
-        server = MotoServer.start(executable.get(), Path.of("target", "moto-server.log"));
+        Path executable = RequiredServer.executable("MotoSweepIT", MotoServer.executable(), "REQUIRE_MOTO", MotoServer.INSTALL_HINT);
+        server = MotoServer.start(executable, Path.of("target", "moto-server.log"));
     }
 
     @AfterAll
