@@ -22,13 +22,16 @@ public final class Transient {
     static final Set<String> CODES = Set.of("SlowDown", "InternalError", "ServiceUnavailable", "RequestTimeout",
             "OperationAborted", "Throttling", "ThrottlingException", "RequestThrottled", "TooManyRequests");
 
+    /** Busy or failing for now; not 501 NotImplemented or 505, which say the request itself cannot be served. */
+    private static final Set<Integer> TRANSIENT_STATUS = Set.of(429, 500, 502, 503, 504);
+
     private Transient() {
     }
 
     public static boolean isTransient(Throwable e) {
         if (e instanceof S3Exception s3) {
             String code = s3.awsErrorDetails() == null ? null : s3.awsErrorDetails().errorCode();
-            return s3.statusCode() >= 500 || s3.statusCode() == 429 || CODES.contains(code);
+            return TRANSIENT_STATUS.contains(s3.statusCode()) || CODES.contains(code);
         }
         if (e instanceof ApiCallAttemptTimeoutException) {
             return true;

@@ -16,7 +16,6 @@ import io.github.s3sweeper.testing.TemporarySystemProperties;
 import io.github.s3sweeper.testing.TestContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -530,11 +529,6 @@ class FaultMatrixIT {
      * and the SDK does not retry it; a run should fail after the SDK's attempts, as for AccessDenied.
      */
     @Test
-    @Disabled("Engine weakness: engine/Transient.isTransient counts every status >= 500 as transient, so a listing"
-            + " page answered 501 NotImplemented is sent again for all 8 rounds of engine/Retrying (8 requests, 6 to 16 s"
-            + " of backoff here, up to about a minute; the summary says listRequests 1) before the run fails with"
-            + " \"S3 answered HTTP 501 NotImplemented: A header you provided implies functionality that is not"
-            + " implemented\"; a single 501 is retried and the run succeeds")
     void notImplementedFailsTheRunWithoutRoundsOfRetries() {
         Fixture fixture = FIXTURES.get("s3proxy");
         FaultProxy proxy = PROXIES.get("s3proxy");

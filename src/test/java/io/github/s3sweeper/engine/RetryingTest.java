@@ -51,6 +51,7 @@ class RetryingTest {
     @Test
     void refusalsAndAServerThatIsNotThereArePermanent() {
         assertThat(List.<Throwable>of(s3(403, "AccessDenied"), s3(404, "NoSuchBucket"), s3(400, "InvalidRequest"),
+                s3(501, "NotImplemented"),
                 SdkClientException.builder().message("refused").cause(new ConnectException("refused")).build(),
                 SdkClientException.builder().message("dns").cause(new UnknownHostException("nowhere")).build(),
                 SdkClientException.builder().message("Unable to load credentials").build()))
