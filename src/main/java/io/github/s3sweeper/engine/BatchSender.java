@@ -109,11 +109,11 @@ final class BatchSender {
             });
         } catch (Retrying.BudgetSpent e) {
             SdkException last = e.last();
-            entries.values().forEach(t -> outcomes.add(failed(t, errorCode(last), firstLine(last.getMessage())
+            entries.values().forEach(t -> outcomes.add(failed(t, errorCode(last), Failures.firstLine(last.getMessage())
                     + " (not sent again: the run's time budget is spent)")));
             return Map.of();
         } catch (SdkException e) {
-            entries.values().forEach(t -> outcomes.add(failed(t, errorCode(e), firstLine(e.getMessage()))));
+            entries.values().forEach(t -> outcomes.add(failed(t, errorCode(e), Failures.firstLine(e.getMessage()))));
             return Map.of();
         }
         // Quiet mode: S3 lists only the entries it did not delete.
@@ -213,10 +213,10 @@ final class BatchSender {
             });
             return Outcome.deleted(target);
         } catch (Retrying.BudgetSpent e) {
-            return failed(target, errorCode(e.last()), firstLine(e.last().getMessage())
+            return failed(target, errorCode(e.last()), Failures.firstLine(e.last().getMessage())
                     + " (not sent again: the run's time budget is spent)");
         } catch (SdkException e) {
-            return refused(target, errorCode(e), firstLine(e.getMessage()));
+            return refused(target, errorCode(e), Failures.firstLine(e.getMessage()));
         }
     }
 
@@ -242,14 +242,5 @@ final class BatchSender {
             return s3e.awsErrorDetails().errorCode();
         }
         return e.getClass().getSimpleName();
-    }
-
-    /** The SDK appends request ids and more lines to its messages; a summary's error needs the first. */
-    private static String firstLine(String message) {
-        if (message == null) {
-            return null;
-        }
-        int end = message.indexOf('\n');
-        return end < 0 ? message : message.substring(0, end);
     }
 }

@@ -56,7 +56,7 @@ final class Failures {
 
     /**
      * @param action the IAM action the failed request needs, such as {@code s3:ListBucket}
-     * @param resource what the action was asked on, as {@code s3://bucket/prefix} for the message
+     * @param resource the ARN the action was asked on, for the message
      */
     static String describe(SdkException e, String bucket, String action, String resource, String prefix) {
         String code = BatchSender.errorCode(e);
@@ -81,21 +81,21 @@ final class Failures {
                         + (region == null ? ": set AWS_REGION to the bucket's Region"
                         : ": it is in " + region + "; set AWS_REGION=" + region);
             }
-            return "S3 answered HTTP " + s3.statusCode() + " " + code + ": " + firstLine(s3.awsErrorDetails() == null
+            return "S3 answered HTTP " + s3.statusCode() + " " + code + ": " + clause(s3.awsErrorDetails() == null
                     ? e.getMessage() : s3.awsErrorDetails().errorMessage());
         }
         Throwable root = rootCause(e);
         if (root instanceof ConnectException) {
-            return "cannot connect to S3 (" + firstLine(root.getMessage()) + "): check AWS_ENDPOINT_URL_S3 (or"
+            return "cannot connect to S3 (" + clause(root.getMessage()) + "): check AWS_ENDPOINT_URL_S3 (or"
                     + " AWS_ENDPOINT_URL) and that the server is up";
         }
         if (root instanceof UnknownHostException) {
-            return "cannot resolve the S3 host " + firstLine(root.getMessage()) + " (UnknownHostException): check"
+            return "cannot resolve the S3 host " + clause(root.getMessage()) + " (UnknownHostException): check"
                     + " AWS_REGION, AWS_ENDPOINT_URL_S3 and DNS";
         }
         if (e instanceof ApiCallTimeoutException || e instanceof ApiCallAttemptTimeoutException
                 || root instanceof SocketTimeoutException) {
-            return "S3 did not answer in time (" + root.getClass().getSimpleName() + ": " + firstLine(root.getMessage())
+            return "S3 did not answer in time (" + root.getClass().getSimpleName() + ": " + clause(root.getMessage())
                     + ")";
         }
         if (e instanceof SdkClientException && e.getMessage() != null
@@ -103,7 +103,7 @@ final class Failures {
             return "no AWS credentials found (SdkClientException): set AWS_PROFILE, or AWS_ACCESS_KEY_ID and"
                     + " AWS_SECRET_ACCESS_KEY; in Lambda, the execution role provides them";
         }
-        return code + ": " + firstLine(e.getMessage());
+        return code + ": " + clause(e.getMessage());
     }
 
     /** S3 names the bucket's Region in a header of its redirect, or in the message of a malformed signature. */
@@ -127,15 +127,24 @@ final class Failures {
     }
 
     /**
-     * The SDK appends "(Service: S3, Status Code: …, Request ID: …)" and more lines; the first line is the point,
-     * without its full stop, since the caller's sentence goes on.
+     * The SDK appends "(Service: S3, Status Code: …, Request ID: …)" and more lines to its messages; the first line is
+     * the point. Null stays null.
      */
-    private static String firstLine(String message) {
+    static String firstLine(String message) {
         if (message == null) {
-            return "(no message)";
+            return null;
         }
         int end = message.indexOf('\n');
-        String line = (end < 0 ? message : message.substring(0, end)).strip();
+        return end < 0 ? message : message.substring(0, end);
+    }
+
+    /** The first line as a clause of the caller's sentence: without its full stop. */
+    private static String clause(String message) {
+        String line = firstLine(message);
+        if (line == null) {
+            return "(no message)";
+        }
+        line = line.strip();
         while (line.endsWith(".")) {
             line = line.substring(0, line.length() - 1);
         }
