@@ -3,6 +3,7 @@ package io.github.s3sweeper.engine;
 import io.github.s3sweeper.report.KeyError;
 import io.github.s3sweeper.rules.DeleteCap;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,13 +14,22 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Collects what the rules chose into batches of at most {@value #MAX_BATCH} entries, hands each to a
- * {@link BatchSender} as soon as it fills (at most {@code concurrency} in flight while the listing goes on), and
- * records every entry's outcome. Whether an entry is sent at all is {@link DeleteCap}'s decision.
+ * {@link BatchSender} as soon as it fills, and records every entry's outcome. Whether an entry is sent at all is
+ * {@link DeleteCap}'s decision, taken in the order entries are scheduled.
+ *
+ * <p>Entries arrive through {@link Stream}s: one per listing that feeds entries in its own order (a sub-prefix's
+ * chain, the direct keys of a prefix). Each stream fills batches of its own, so the batches in flight come from
+ * different sub-prefixes when several are listed at once, and S3 serves them from different partitions instead of
+ * queueing them all on one. At most {@code concurrency} batches are in flight in all, and at most
+ * {@value #PER_STREAM} from one stream: more than that on one partition would only wait in its queue, or be
+ * refused with 503 SlowDown.
  */
 final class Deleter {
 
     /** DeleteObjects accepts at most this many keys per request. */
     static final int MAX_BATCH = 1000;
+    /** Batches of one stream in flight at once. */
+    static final int PER_STREAM = 4;
 
     private final BatchSender sender;
     private final DeleteCap cap;
@@ -29,11 +39,13 @@ final class Deleter {
     private final Semaphore inFlight;
     private final ExecutorService senders;
     private final AtomicReference<Throwable> senderFailure = new AtomicReference<>();
-    private Map<Target.Id, Target> batch = new LinkedHashMap<>();
+    private final List<Stream> streams = new ArrayList<>();
+    /** Where retired streams leave what they held, so that their part-filled batches go out together. */
+    private final Stream leftovers;
 
     /**
      * @param concurrency DeleteObjects requests in flight while listing goes on; 1 sends each batch from the
-     *                    listing thread, as a plain sequential run does
+     *                    thread that filled it, as a plain sequential run does
      */
     Deleter(BatchSender sender, DeleteCap cap, Tally tally, SweepListener listener, int concurrency) {
         this.sender = sender;
@@ -47,57 +59,21 @@ final class Deleter {
             thread.setDaemon(true);
             return thread;
         }) : null;
+        this.leftovers = stream();
     }
 
-    /** Takes one entry the rules chose; sends the batch once it is full. */
-    void schedule(Target target) {
-        if (batch.containsKey(target.id())) {
-            return; // an entry listed twice by a misbehaving server is one entry, counted once
-        }
-        tally.expired++;
-        switch (cap.next()) {
-            case LEFT_BY_CAP -> {
-                tally.leftByCap++;
-                listener.onLeftByCap(target);
-            }
-            case WOULD_DELETE -> listener.onExpired(target);
-            case DELETE -> {
-                listener.onExpired(target);
-                batch.put(target.id(), target);
-                if (batch.size() == MAX_BATCH) {
-                    flush();
-                }
-            }
-        }
+    /** A new stream of entries with batches of its own. */
+    synchronized Stream stream() {
+        Stream stream = new Stream();
+        streams.add(stream);
+        return stream;
     }
 
-    /** Sends what the batch holds: on the listing thread, or handed to a sender once one of them is free. */
-    void flush() {
-        if (batch.isEmpty()) {
-            return;
-        }
-        List<Target> full = List.copyOf(batch.values());
-        batch = new LinkedHashMap<>();
-        if (senders == null) {
-            record(sender.send(full));
-            return;
-        }
-        // Waiting here for a free sender holds the listing back: at most `concurrency` batches are ever in memory.
-        inFlight.acquireUninterruptibly();
-        senders.execute(() -> {
-            try {
-                record(sender.send(full));
-            } catch (Throwable e) {
-                senderFailure.compareAndSet(null, e);
-            } finally {
-                inFlight.release();
-            }
-        });
-    }
-
-    /** Sends the last batch and waits until every request in flight is answered. */
+    /** Sends what every stream still holds and waits until every request in flight is answered. */
     void finish() {
-        flush();
+        for (Stream stream : streamsNow()) {
+            stream.flush();
+        }
         if (senders != null) {
             inFlight.acquireUninterruptibly(concurrency);
             inFlight.release(concurrency);
@@ -113,6 +89,131 @@ final class Deleter {
     void abort() {
         if (senders != null) {
             senders.shutdownNow();
+        }
+    }
+
+    private synchronized List<Stream> streamsNow() {
+        return List.copyOf(streams);
+    }
+
+    /** Counts a chosen entry and asks the cap what becomes of it; true when it is to be sent. */
+    private synchronized boolean admit(Target target) {
+        tally.expired++;
+        switch (cap.next()) {
+            case LEFT_BY_CAP -> {
+                tally.leftByCap++;
+                listener.onLeftByCap(target);
+                return false;
+            }
+            case WOULD_DELETE -> {
+                listener.onExpired(target);
+                return false;
+            }
+            default -> {
+                listener.onExpired(target);
+                return true;
+            }
+        }
+    }
+
+    /**
+     * One feed of chosen entries, in the order of one listing. {@link #schedule} only collects; full batches wait
+     * in the stream until {@link #send} or {@link #flush}, so that a caller holding a lock over its decisions never
+     * waits for a free sender while holding it.
+     */
+    final class Stream {
+        private final Semaphore mine = new Semaphore(PER_STREAM);
+        private Map<Target.Id, Target> batch = new LinkedHashMap<>();
+        private final List<List<Target>> full = new ArrayList<>(2);
+
+        private Stream() {
+        }
+
+        /** Takes one entry the rules chose. */
+        synchronized void schedule(Target target) {
+            if (batch.containsKey(target.id())) {
+                return; // an entry listed twice by a misbehaving server is one entry, counted once
+            }
+            if (!admit(target)) {
+                return;
+            }
+            batch.put(target.id(), target);
+            if (batch.size() == MAX_BATCH) {
+                full.add(List.copyOf(batch.values()));
+                batch = new LinkedHashMap<>();
+            }
+        }
+
+        /** Sends the batches that filled since the last call; waits for a free sender when all are busy. */
+        void send() {
+            List<List<Target>> ready;
+            synchronized (this) {
+                if (full.isEmpty()) {
+                    return;
+                }
+                ready = List.copyOf(full);
+                full.clear();
+            }
+            for (List<Target> targets : ready) {
+                dispatch(targets);
+            }
+        }
+
+        /**
+         * Ends the stream: its full batches go, and what its open batch holds joins the other streams' leftovers,
+         * to go in as few requests as they fill.
+         */
+        void retire() {
+            List<Target> rest;
+            synchronized (this) {
+                rest = List.copyOf(batch.values());
+                batch = new LinkedHashMap<>();
+            }
+            send();
+            leftovers.adopt(rest);
+            leftovers.send();
+        }
+
+        /** Takes entries another stream admitted already. */
+        private synchronized void adopt(List<Target> targets) {
+            for (Target target : targets) {
+                batch.put(target.id(), target);
+                if (batch.size() == MAX_BATCH) {
+                    full.add(List.copyOf(batch.values()));
+                    batch = new LinkedHashMap<>();
+                }
+            }
+        }
+
+        /** Sends the full batches and what the open one holds. */
+        void flush() {
+            synchronized (this) {
+                if (!batch.isEmpty()) {
+                    full.add(List.copyOf(batch.values()));
+                    batch = new LinkedHashMap<>();
+                }
+            }
+            send();
+        }
+
+        private void dispatch(List<Target> targets) {
+            if (senders == null) {
+                record(sender.send(targets));
+                return;
+            }
+            // Waiting here holds this stream's listing back: memory holds at most `concurrency` batches in flight.
+            mine.acquireUninterruptibly();
+            inFlight.acquireUninterruptibly();
+            senders.execute(() -> {
+                try {
+                    record(sender.send(targets));
+                } catch (Throwable e) {
+                    senderFailure.compareAndSet(null, e);
+                } finally {
+                    inFlight.release();
+                    mine.release();
+                }
+            });
         }
     }
 

@@ -5,8 +5,8 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -58,7 +58,7 @@ final class OrderedListing<E> implements AutoCloseable {
 
     static final String DELIMITER = "/";
     /** Pages a chain fetches before the consumer takes them. */
-    static final int PAGES_AHEAD = 2;
+    static final int PAGES_AHEAD = PageChain.PAGES_AHEAD;
     private static final int KEYS_PER_PAGE = 1000;
     private static final int RAMP_START = 2;
     private static final int RAMP_STEP = 2;
@@ -70,11 +70,11 @@ final class OrderedListing<E> implements AutoCloseable {
     private final int concurrency;
     private final ExecutorService fetchers;
     private final AtomicLong requests = new AtomicLong();
-    private final List<Chain> chains = new ArrayList<>();
+    private final Set<PageChain<?>> chains = ConcurrentHashMap.newKeySet();
     /** What the delimited listing named and the consumer has not reached: runs of entries and sub-prefixes. */
     private final Deque<Segment<E>> segments = new ArrayDeque<>();
-    private Chain discovery;
-    private Chain current;
+    private PageChain<E> discovery;
+    private PageChain<E> current;
     private boolean currentIsSubPrefix;
     private String lastPrefix;
     private String lastKey;
@@ -94,7 +94,7 @@ final class OrderedListing<E> implements AutoCloseable {
         this.concurrency = concurrency;
         if (concurrency <= 1) {
             fetchers = null;
-            current = new Chain(prefix, false, startAfter, false);
+            current = new PageChain<>(source, prefix, false, startAfter, null, requests, chains);
             return;
         }
         fetchers = Executors.newFixedThreadPool(concurrency + 1, runnable -> {
@@ -109,7 +109,7 @@ final class OrderedListing<E> implements AutoCloseable {
             segments.add(new Segment.Sub<>(head, startAfter));
             lastPrefix = head;
         }
-        discovery = new Chain(prefix, true, startAfter, true);
+        discovery = new PageChain<>(source, prefix, true, startAfter, fetchers, requests, chains);
     }
 
     /** Chains started and not yet finished: at most the window, the discovery and the fallback chain. */
@@ -189,7 +189,7 @@ final class OrderedListing<E> implements AutoCloseable {
     /** Stops every chain and waits briefly for requests in flight, so that the request count is final. */
     @Override
     public void close() {
-        for (Chain chain : List.copyOf(chains)) {
+        for (PageChain<?> chain : List.copyOf(chains)) {
             chain.cancel();
         }
         if (fetchers != null) {
@@ -231,7 +231,8 @@ final class OrderedListing<E> implements AutoCloseable {
             discovery = null;
         }
         // Every entry up to lastKey was taken, and a key's versions never straddle a finished sub-prefix.
-        current = new Chain(prefix, false, lastKey != null ? lastKey : startAfter, true);
+        current = new PageChain<>(source, prefix, false, lastKey != null ? lastKey : startAfter, fetchers, requests,
+                chains);
         currentIsSubPrefix = false;
     }
 
@@ -320,8 +321,8 @@ final class OrderedListing<E> implements AutoCloseable {
         }
     }
 
-    private Chain start(Segment.Sub<E> sub) {
-        return new Chain(sub.prefix, false, sub.startAfter, true);
+    private PageChain<E> start(Segment.Sub<E> sub) {
+        return new PageChain<>(source, sub.prefix, false, sub.startAfter, fetchers, requests, chains);
     }
 
     /** The sub-prefix of the listed prefix that holds {@code key}, or null when the key is directly under it. */
@@ -340,165 +341,11 @@ final class OrderedListing<E> implements AutoCloseable {
         final class Sub<E> implements Segment<E> {
             final String prefix;
             final String startAfter;
-            OrderedListing<E>.Chain chain;
+            PageChain<E> chain;
 
             Sub(String prefix, String startAfter) {
                 this.prefix = prefix;
                 this.startAfter = startAfter;
-            }
-        }
-    }
-
-    /** One listing chain: on the caller's thread, or fetched ahead by a thread of its own. */
-    private final class Chain {
-        private static final Object END = new Object();
-
-        private final String chainPrefix;
-        private final boolean delimited;
-        private final String startAfter;
-        private final BlockingQueue<Object> fetched;
-        private Page<E> previous;
-        /** The last page the consumer took: whether it was the chain's last is known without waiting. */
-        private Page<E> lastTaken;
-        private Object peeked;
-        private boolean done;
-        volatile boolean cancelled;
-
-        Chain(String chainPrefix, boolean delimited, String startAfter, boolean ahead) {
-            this.chainPrefix = chainPrefix;
-            this.delimited = delimited;
-            this.startAfter = startAfter;
-            this.fetched = ahead ? new ArrayBlockingQueue<>(PAGES_AHEAD) : null;
-            chains.add(this);
-            if (ahead) {
-                fetchers.execute(this::fetchAll);
-            }
-        }
-
-        private Page<E> request() {
-            requests.incrementAndGet();
-            previous = source.fetch(chainPrefix, delimited, startAfter, previous);
-            return previous;
-        }
-
-        private void fetchAll() {
-            try {
-                Page<E> page;
-                do {
-                    page = request();
-                } while (hand(page) && !page.last() && !cancelled);
-                hand(END);
-            } catch (RuntimeException | Error e) {
-                hand(e);
-            }
-        }
-
-        /** Queues an item for the consumer; false once the chain is cancelled. */
-        private boolean hand(Object item) {
-            try {
-                while (!cancelled) {
-                    if (fetched.offer(item, 100, TimeUnit.MILLISECONDS)) {
-                        return true;
-                    }
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return false;
-        }
-
-        /** Whether the next page, or the end, can be taken without waiting; a failure waits for its turn. */
-        boolean ready() {
-            if (peeked == null) {
-                peeked = fetched.poll();
-            }
-            return peeked != null && !(peeked instanceof Throwable);
-        }
-
-        /** Whether the chain is known to have no page left, without waiting for one in flight. */
-        boolean knownEnded() {
-            if (done) {
-                return true;
-            }
-            if (fetched == null) {
-                return previous != null && previous.last();
-            }
-            if (lastTaken != null && lastTaken.last()) {
-                return true;
-            }
-            if (peeked == null) {
-                peeked = fetched.poll();
-            }
-            return peeked == END;
-        }
-
-        /** Whether the chain has no page left; may wait for the fetcher to find out. */
-        boolean ended() {
-            if (done) {
-                return true;
-            }
-            if (fetched == null) {
-                return previous != null && previous.last();
-            }
-            if (peeked == null) {
-                peeked = poll();
-            }
-            return peeked == END;
-        }
-
-        /** The next page, or null at the end of the chain. */
-        Page<E> take() {
-            if (done) {
-                return null;
-            }
-            if (fetched == null) {
-                if (previous != null && previous.last()) {
-                    end();
-                    return null;
-                }
-                return request();
-            }
-            Object item = peeked != null ? peeked : poll();
-            peeked = null;
-            if (item == END) {
-                end();
-                return null;
-            }
-            if (item instanceof RuntimeException e) {
-                end();
-                throw e;
-            }
-            if (item instanceof Error e) {
-                end();
-                throw e;
-            }
-            @SuppressWarnings("unchecked")
-            Page<E> page = (Page<E>) item;
-            lastTaken = page;
-            return page;
-        }
-
-        /** Stops the fetcher after its current request; what it fetched is dropped. */
-        void cancel() {
-            cancelled = true;
-            if (fetched != null) {
-                fetched.clear(); // a fetcher waiting for room sees the flag now, not after its wait times out
-            }
-            chains.remove(this);
-        }
-
-        /** Forgets a finished chain: what it fetched last must not stay reachable for the rest of the run. */
-        private void end() {
-            done = true;
-            chains.remove(this);
-        }
-
-        private Object poll() {
-            try {
-                return fetched.take();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for a listing page", e);
             }
         }
     }

@@ -87,39 +87,25 @@ public final class Sweeper {
         Deleter deleter = new Deleter(sender, new DeleteCap(settings.maxDeletes(), settings.dryRun()), tally, listener,
                 settings.deleteConcurrency());
         RetentionRule rule = new RetentionRule(settings.selection(), cutoff, settings.keepLatest());
-        RetentionRule.Decisions current = new RetentionRule.Decisions() {
-            @Override
-            public void delete(StoredObject object) {
-                tally.matched++;
-                deleter.schedule(new Target(object.key(), null, Target.Kind.CURRENT, object.size(),
-                        object.lastModified()));
-            }
-
-            @Override
-            public void keep(StoredObject object, RetentionRule.Keep reason) {
-                if (reason != RetentionRule.Keep.NOT_SELECTED) {
-                    tally.matched++;
-                }
-                if (reason == RetentionRule.Keep.KEPT_LATEST) {
-                    tally.keptLatest++;
-                }
-            }
-        };
+        RetentionRule.Decisions current = currentDecisions(tally, deleter.stream());
 
         tally.versioning = versioning();
         boolean listed = false;
         try {
             if (settings.sweepsVersions()) {
-                listVersions(new VersionRule(settings.selection(), noncurrentCutoff, settings.keepNoncurrent()),
-                        rule, current, deleter, tally);
+                listVersions(noncurrentCutoff, rule, deleter, tally);
             } else {
-                listCurrent(rule, current, tally);
+                listCurrent(rule, deleter, tally);
             }
-            rule.finish(current);
+            synchronized (rule) {
+                rule.finish(current);
+            }
             listed = true;
         } catch (SdkException e) {
             tally.stoppedEarly(SweepSummary.LISTING_FAILED);
-            rule.finish(current); // what the keep-newest heap holds stays; this only counts it
+            synchronized (rule) {
+                rule.finish(current); // what the keep-newest heap holds stays; this only counts it
+            }
             // Entries already chosen are still deleted, so the report covers everything decided so far.
             deleter.finish();
             tally.failure = Failures.ofListing(e, settings, tally.deleted, tally.expired, tally.lastKey);
@@ -151,35 +137,97 @@ public final class Sweeper {
         }
     }
 
-    private void listCurrent(RetentionRule rule, RetentionRule.Decisions current, Tally tally) {
-        walk(this::objectsPage, S3Object::key, tally, object -> {
-            tally.scanned++;
-            if (object.lastModified() != null) {
-                rule.offer(new StoredObject(object.key(), object.lastModified(), sizeOf(object.size())), current);
+    /** What the retention rules' decisions on current objects do: count them, and send the chosen to a stream. */
+    private static RetentionRule.Decisions currentDecisions(Tally tally, Deleter.Stream stream) {
+        return new RetentionRule.Decisions() {
+            @Override
+            public void delete(StoredObject object) {
+                tally.matched++;
+                stream.schedule(new Target(object.key(), null, Target.Kind.CURRENT, object.size(),
+                        object.lastModified()));
             }
+
+            @Override
+            public void keep(StoredObject object, RetentionRule.Keep reason) {
+                if (reason != RetentionRule.Keep.NOT_SELECTED) {
+                    tally.matched++;
+                }
+                if (reason == RetentionRule.Keep.KEPT_LATEST) {
+                    tally.keptLatest++;
+                }
+            }
+        };
+    }
+
+    private void listCurrent(RetentionRule rule, Deleter deleter, Tally tally) {
+        // One lock over the rule and the counts: the keep-newest heap is shared by every listing, and a page is
+        // decided in a fraction of the time its request takes.
+        this.<S3Object>walk(this::objectsPage, S3Object::key, tally, deleter, stream -> {
+            RetentionRule.Decisions decisions = currentDecisions(tally, stream);
+            return new SubPrefixWalk.Decider<S3Object>() {
+                @Override
+                public void decide(List<S3Object> entries) {
+                    synchronized (rule) {
+                        for (S3Object object : entries) {
+                            tally.scanned++;
+                            if (object.lastModified() != null) {
+                                rule.offer(new StoredObject(object.key(), object.lastModified(), sizeOf(object.size())),
+                                        decisions);
+                            }
+                        }
+                    }
+                }
+
+                @Override
+                public void end(boolean listedAll) {
+                }
+            };
         });
     }
 
     /**
-     * Hands every entry under the prefix to {@code decide} in listing order, page by page, until the listing ends
-     * or the time budget is spent.
+     * Hands every entry under the prefix to the deciders, page by page, until the listing ends or the time budget
+     * is spent: sub-prefixes at once when the keys are hierarchical and no cap needs them in key order, else in
+     * listing order.
      *
      * @return false when the time budget stopped the listing before its end
+     * @throws SdkException what listing failed with; {@code tally.lastKey} says after which key everything was
+     *                      decided
      */
-    private <E> boolean walk(OrderedListing.Source<E> source, Function<E, String> keyOf, Tally tally,
-                             Consumer<E> decide) {
+    private <E> boolean walk(OrderedListing.Source<E> source, Function<E, String> keyOf, Tally tally, Deleter deleter,
+                             Function<Deleter.Stream, SubPrefixWalk.Decider<E>> deciders) {
+        if (settings.listConcurrency() > 1 && settings.maxDeletes().isEmpty()) {
+            SubPrefixWalk.Result result = new SubPrefixWalk<>(source, keyOf, settings.prefix(), settings.startAfter(),
+                    settings.listConcurrency(), budget, deciders, deleter).run();
+            tally.listRequests = result.requests();
+            tally.lastKey = result.resumeAfter();
+            if (result.failure() instanceof RuntimeException e) {
+                throw e;
+            }
+            if (result.failure() instanceof Error e) {
+                throw e;
+            }
+            if (!result.complete()) {
+                tally.stoppedEarly(SweepSummary.TIME_BUDGET);
+                return false;
+            }
+            return true;
+        }
+        Deleter.Stream stream = deleter.stream();
+        SubPrefixWalk.Decider<E> decider = deciders.apply(stream);
         OrderedListing<E> listing = new OrderedListing<>(source, keyOf, settings.prefix(), settings.startAfter(),
                 settings.listConcurrency());
+        boolean listedAll = false;
         try {
             for (List<E> page = listing.next(); page != null; page = listing.next()) {
-                for (E entry : page) {
-                    tally.lastKey = keyOf.apply(entry);
-                    decide.accept(entry);
-                }
+                decider.decide(page);
+                tally.lastKey = keyOf.apply(page.get(page.size() - 1));
+                stream.send();
                 if (outOfTime(listing, tally)) {
                     return false;
                 }
             }
+            listedAll = true;
             return true;
         } catch (Retrying.BudgetSpent e) {
             // A page kept failing transiently until the budget was spent: the same stop as running out of time,
@@ -187,6 +235,7 @@ public final class Sweeper {
             tally.stoppedEarly(SweepSummary.TIME_BUDGET);
             return false;
         } finally {
+            decider.end(listedAll);
             listing.close();
             tally.listRequests = listing.requests();
         }
@@ -218,42 +267,60 @@ public final class Sweeper {
         return new OrderedListing.Page<>(objects, names(response.commonPrefixes()), next, null);
     }
 
-    private void listVersions(VersionRule versionRule, RetentionRule rule, RetentionRule.Decisions current,
-                              Deleter deleter, Tally tally) {
-        VersionRule.Decisions versions = new VersionRule.Decisions() {
-            @Override
-            public void current(VersionEntry entry) {
-                tally.scanned++;
-                rule.offer(entry.asObject(), current);
-            }
+    private void listVersions(Instant noncurrentCutoff, RetentionRule rule, Deleter deleter, Tally tally) {
+        this.<VersionEntry>walk(this::versionsPage, VersionEntry::key, tally, deleter, stream -> {
+            // A key's versions arrive together in one listing, so each listing has a version rule of its own.
+            VersionRule versionRule = new VersionRule(settings.selection(), noncurrentCutoff,
+                    settings.keepNoncurrent());
+            RetentionRule.Decisions current = currentDecisions(tally, stream);
+            VersionRule.Decisions versions = new VersionRule.Decisions() {
+                @Override
+                public void current(VersionEntry entry) {
+                    tally.scanned++;
+                    rule.offer(entry.asObject(), current);
+                }
 
-            @Override
-            public void deleteNoncurrent(VersionEntry entry) {
-                deleter.schedule(new Target(entry.key(), entry.versionId(), Target.Kind.NONCURRENT, entry.size(),
-                        entry.lastModified()));
-            }
+                @Override
+                public void deleteNoncurrent(VersionEntry entry) {
+                    stream.schedule(new Target(entry.key(), entry.versionId(), Target.Kind.NONCURRENT, entry.size(),
+                            entry.lastModified()));
+                }
 
-            @Override
-            public void deleteExpiredMarker(VersionEntry entry) {
-                deleter.schedule(new Target(entry.key(), entry.versionId(), Target.Kind.EXPIRED_MARKER, 0,
-                        entry.lastModified()));
-            }
+                @Override
+                public void deleteExpiredMarker(VersionEntry entry) {
+                    stream.schedule(new Target(entry.key(), entry.versionId(), Target.Kind.EXPIRED_MARKER, 0,
+                            entry.lastModified()));
+                }
 
-            @Override
-            public void keep(VersionEntry entry) {
-            }
-        };
-        boolean listedAll = walk(this::versionsPage, VersionEntry::key, tally, entry -> {
-            tally.versionsScanned++;
-            versionRule.offer(entry, versions);
+                @Override
+                public void keep(VersionEntry entry) {
+                }
+            };
+            return new SubPrefixWalk.Decider<VersionEntry>() {
+                @Override
+                public void decide(List<VersionEntry> entries) {
+                    synchronized (rule) {
+                        for (VersionEntry entry : entries) {
+                            tally.versionsScanned++;
+                            versionRule.offer(entry, versions);
+                        }
+                    }
+                }
+
+                @Override
+                public void end(boolean listedAll) {
+                    synchronized (rule) {
+                        if (listedAll) {
+                            versionRule.finish(versions);
+                        } else {
+                            // Versions of the last key that the next page would hold are left for the resumed run to
+                            // skip: it starts after this key, so they stay, which is the safe side.
+                            versionRule.abandon();
+                        }
+                    }
+                }
+            };
         });
-        if (listedAll) {
-            versionRule.finish(versions);
-        } else {
-            // Versions of the last key that the next page would hold are left for the resumed run to skip: it
-            // starts after this key, so they stay, which is the safe side.
-            versionRule.abandon();
-        }
     }
 
     private OrderedListing.Page<VersionEntry> versionsPage(String prefix, boolean delimited, String startAfter,

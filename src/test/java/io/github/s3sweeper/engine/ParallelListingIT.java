@@ -103,11 +103,15 @@ class ParallelListingIT extends FilesystemS3Test {
         return new Run(new Sweeper(client, CLOCK, settings, listener).run(), chosen);
     }
 
-    /** The report without what may differ between equal runs: request counts, duration and the bucket's name. */
+    /**
+     * The report without what may differ between equal runs: request counts (sub-prefixes decided at once fill
+     * batches of their own), duration and the bucket's name.
+     */
     private static Map<String, Object> comparable(SweepSummary summary) {
         Map<String, Object> fields = new LinkedHashMap<>(summary.toMap());
         fields.remove("bucket");
         fields.remove("listRequests");
+        fields.remove("deleteRequests");
         fields.remove("durationMs");
         return fields;
     }
@@ -117,17 +121,20 @@ class ParallelListingIT extends FilesystemS3Test {
     }
 
     @Test
-    void concurrentSubPrefixesDeleteTheSameEntriesInTheSameOrderWithTheSameCounts() {
+    void concurrentSubPrefixesDeleteTheSameEntriesWithTheSameCounts() {
         fillBoth(layout());
 
         Run sequential = sweep(admin, bucket, 1, b -> b);
         Run parallel = sweep(watched, twin, 16, b -> b);
 
-        assertThat(parallel.chosen()).isEqualTo(sequential.chosen()).isNotEmpty();
+        assertThat(parallel.chosen()).containsExactlyInAnyOrderElementsOf(sequential.chosen()).isNotEmpty();
         assertThat(comparable(parallel.summary())).isEqualTo(comparable(sequential.summary()));
         assertThat(keysOf(twin)).isEqualTo(keysOf(bucket)).contains("logs-old/1", "logsx", "other/logs/1");
         assertThat(keysOf(twin)).noneMatch(k -> k.startsWith("logs/") && parallel.chosen().contains(k));
         assertThat(parallel.summary().deleted()).isEqualTo(parallel.chosen().size());
+        // What the sub-prefixes' batches hold when they end goes out together: one request more at most.
+        assertThat(parallel.summary().deleteRequests()).isBetween(sequential.summary().deleteRequests(),
+                sequential.summary().deleteRequests() + 1);
     }
 
     @Test
@@ -169,7 +176,8 @@ class ParallelListingIT extends FilesystemS3Test {
         Run sequential = sweep(admin, bucket, 1, resume);
         Run parallel = sweep(watched, twin, 16, resume);
 
-        assertThat(parallel.chosen()).isEqualTo(sequential.chosen()).allMatch(k -> k.compareTo("logs/app/01234.log") > 0);
+        assertThat(parallel.chosen()).containsExactlyInAnyOrderElementsOf(sequential.chosen())
+                .allMatch(k -> k.compareTo("logs/app/01234.log") > 0);
         assertThat(comparable(parallel.summary())).isEqualTo(comparable(sequential.summary()));
         assertThat(keysOf(twin)).isEqualTo(keysOf(bucket)).contains("logs/a.txt", "logs/app/00000.log");
     }
@@ -197,8 +205,10 @@ class ParallelListingIT extends FilesystemS3Test {
 
         assertThat(runs).isGreaterThan(2);
         assertThat(keysOf(twin)).isEqualTo(keysOf(bucket));
-        assertThat(scanned).as("nothing listed twice").isEqualTo(full.summary().scanned());
+        // Sub-prefixes after the resume point that finished before the stop are listed again by the next run, which
+        // finds what they deleted gone: deletions are counted once, listings may be counted twice.
         assertThat(deleted).isEqualTo(full.summary().deleted());
+        assertThat(scanned).isGreaterThanOrEqualTo(full.summary().scanned());
     }
 
     @Test
@@ -228,11 +238,16 @@ class ParallelListingIT extends FilesystemS3Test {
         assertThat(failure.getMessage()).startsWith("Access denied (AccessDenied) to s3:ListBucket");
         assertThat(failure.summary().complete()).isFalse();
         assertThat(failure.summary().resumeAfter()).isEqualTo(lastKeyBefore("logs/db/"));
-        assertThat(failure.summary().deleted()).isEqualTo(chosenBeforeDb.size());
         Set<String> left = keysOf(twin);
-        assertThat(left).as("nothing from db/ on is touched")
-                .containsAll(layout().keySet().stream().filter(k -> Keys.compare(k, "logs/db/") > 0).toList());
         assertThat(left).doesNotContainAnyElementsOf(chosenBeforeDb);
+        assertThat(left).as("nothing under db/ is touched")
+                .containsAll(layout().keySet().stream().filter(k -> k.startsWith("logs/db/")).toList());
+        // Sub-prefixes after db/ listed at the same time may have finished: what they deleted is what the
+        // report counts, and only what one chain chooses.
+        Set<String> gone = new TreeSet<>(layout().keySet());
+        gone.removeAll(left);
+        assertThat(gone).isSubsetOf(sequential.chosen()).containsAll(chosenBeforeDb);
+        assertThat(failure.summary().deleted()).isEqualTo(gone.size());
     }
 
     @Test
@@ -247,7 +262,7 @@ class ParallelListingIT extends FilesystemS3Test {
         Run sequential = sweep(admin, bucket, 1, b -> b);
         Run parallel = sweep(watched, twin, 16, b -> b);
 
-        assertThat(parallel.chosen()).isEqualTo(sequential.chosen()).hasSize(600);
+        assertThat(parallel.chosen()).containsExactlyInAnyOrderElementsOf(sequential.chosen()).hasSize(600);
         assertThat(comparable(parallel.summary())).isEqualTo(comparable(sequential.summary()));
         assertThat(keysOf(twin)).isEqualTo(keysOf(bucket)).hasSize(200);
         // One request per sub-prefix would be 400 and more; after a few dozen the rest goes 1,000 keys a page.
