@@ -105,6 +105,9 @@ final class PageChain<E> {
         if (done) {
             return !failed;
         }
+        if (cancelled) {
+            return false; // what it fetched was dropped, and an end it queued after that says nothing
+        }
         if (fetched == null) {
             return previous != null && previous.last();
         }
@@ -121,6 +124,9 @@ final class PageChain<E> {
     boolean ended() {
         if (done) {
             return !failed;
+        }
+        if (cancelled) {
+            return false;
         }
         if (fetched == null) {
             return previous != null && previous.last();

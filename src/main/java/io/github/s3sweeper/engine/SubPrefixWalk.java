@@ -85,6 +85,9 @@ final class SubPrefixWalk<E> {
     private final Deque<Node> nodes = new ArrayDeque<>();
     private final Progress progress = new Progress();
     private volatile boolean outOfTime;
+    private volatile boolean decidedAny;
+    /** A request kept failing transiently until the budget was spent: stop at once, as after a failure. */
+    private volatile boolean budgetSpent;
     /** The failure of the lowest-numbered unit; guarded by {@code progress}. */
     private Throwable failure;
     private volatile long failedSeq = Long.MAX_VALUE;
@@ -124,6 +127,17 @@ final class SubPrefixWalk<E> {
                     throw new IllegalStateException("interrupted while sweeping", e);
                 }
             }
+            synchronized (this) {
+                // A budget spent as the last page came in still leaves nothing to do.
+                while (!nodes.isEmpty() && failedSeq == Long.MAX_VALUE && nodes.peek().knownExhausted()) {
+                    Node node = nodes.pop();
+                    node.decider.end(true);
+                    node.stream.retire();
+                }
+                for (Node node : nodes) {
+                    node.decider.end(false);
+                }
+            }
         } finally {
             workers.shutdownNow();
             for (PageChain<?> chain : List.copyOf(live)) {
@@ -140,14 +154,7 @@ final class SubPrefixWalk<E> {
         }
         boolean complete;
         synchronized (this) {
-            // A budget spent as the last page came in still leaves nothing to do.
-            while (!nodes.isEmpty() && failedSeq == Long.MAX_VALUE && nodes.peek().knownExhausted()) {
-                nodes.pop().decider.end(true);
-            }
             complete = nodes.isEmpty() && failedSeq == Long.MAX_VALUE && progress.allDone();
-            for (Node node : nodes) {
-                node.decider.end(false);
-            }
         }
         String resume = progress.resumeAfter();
         return new Result(complete, resume != null ? resume : startAfter, progress.failure(), outOfTime && !complete,
@@ -176,12 +183,11 @@ final class SubPrefixWalk<E> {
         String after = unit.startAfter;
         if (unit.remainderOf != null) {
             // The rest of the prefix starts after the last key of the units before: they must be finished first.
-            String done = progress.awaitAllBefore(unit, this::halted);
-            if (done == null && halted(unit)) {
+            if (!progress.awaitAllBefore(unit, this::halted)) {
                 progress.finish(unit, false);
                 return;
             }
-            after = later(done, unit.remainderOf.startAfter);
+            after = later(progress.resumeAfter(), unit.remainderOf.startAfter);
         }
         Decider<E> decider = deciders.apply(stream);
         PageChain<E> chain = new PageChain<>(source, unit.prefix, false, after, fetchers, requests, live);
@@ -197,13 +203,12 @@ final class SubPrefixWalk<E> {
                 if (!entries.isEmpty()) {
                     decider.decide(entries);
                     unit.lastKey = keyOf.apply(entries.get(entries.size() - 1));
+                    decidedAny = true;
                     unit.keys += entries.size();
                 }
                 stream.send();
                 checkBudget();
             }
-        } catch (Retrying.BudgetSpent e) {
-            outOfTime = true;
         } catch (Throwable e) {
             fail(unit.seq, e);
         } finally {
@@ -219,18 +224,15 @@ final class SubPrefixWalk<E> {
      * budget is spent or a unit failed.
      */
     private synchronized Unit next() {
-        while (!outOfTime && failedSeq == Long.MAX_VALUE) {
+        while (!halted()) {
             Node node = nodes.peek();
             if (node == null) {
                 return null;
             }
             Object item;
             try {
-                progress.awaitRoom(() -> outOfTime || failedSeq != Long.MAX_VALUE);
+                progress.awaitRoom(this::halted);
                 item = node.pull();
-            } catch (Retrying.BudgetSpent e) {
-                outOfTime = true;
-                return null;
             } catch (Throwable e) {
                 fail(progress.nextSeq(), e);
                 return null;
@@ -250,6 +252,7 @@ final class SubPrefixWalk<E> {
                 Unit unit = progress.take(node, null, null);
                 node.decider.decide(entries);
                 unit.lastKey = keyOf.apply(entries.get(entries.size() - 1));
+                decidedAny = true;
                 progress.finish(unit, true);
                 unit.inline = node.stream;
                 checkBudget();
@@ -289,17 +292,21 @@ final class SubPrefixWalk<E> {
      * every run moves the resume point on, however short its budget).
      */
     private boolean halted(Unit unit) {
-        return failedSeq < unit.seq || (outOfTime && unit.lastKey != null);
+        return failedSeq < unit.seq || budgetSpent || (outOfTime && unit.lastKey != null);
     }
 
-    /** Whether to stop handing out units, once at least one was. */
+    /**
+     * Whether to stop handing out units: a unit failed, or the budget is spent and this run has decided a key (else
+     * its resume point would not move).
+     */
     private boolean halted() {
-        return failedSeq != Long.MAX_VALUE || (outOfTime && progress.nextSeq() > 0);
+        return failedSeq != Long.MAX_VALUE || budgetSpent || (outOfTime && decidedAny);
     }
 
     private void fail(long seq, Throwable e) {
         if (e instanceof Retrying.BudgetSpent) {
             outOfTime = true;
+            budgetSpent = true;
             return;
         }
         progress.fail(seq, e);
@@ -562,15 +569,15 @@ final class SubPrefixWalk<E> {
             return head != null && head.lastKey != null ? head.lastKey : doneThrough;
         }
 
-        /** Waits until every unit before this one is finished; the last key they decided, or null if halted. */
-        synchronized String awaitAllBefore(Unit unit, java.util.function.BooleanSupplier halted) {
+        /** Waits until every unit before this one is finished; false if the walk halted first. */
+        synchronized boolean awaitAllBefore(Unit unit, java.util.function.BooleanSupplier halted) {
             while (open.peek() != unit) {
                 if (halted.getAsBoolean()) {
-                    return null;
+                    return false;
                 }
                 waitBriefly();
             }
-            return doneThrough;
+            return true;
         }
 
         /** Waits while too many units are held, so that the bookkeeping stays bounded. */

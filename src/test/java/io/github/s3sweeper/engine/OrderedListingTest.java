@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 class OrderedListingTest {
 
     /** ListObjectsV2 over a sorted key set: prefix, '/' delimiter, start-after and pages of {@code pageSize}. */
-    static final class ModelBucket implements OrderedListing.Source<String> {
+    static class ModelBucket implements OrderedListing.Source<String> {
         final NavigableSet<String> keys = new TreeSet<>(Keys::compare);
         final int pageSize;
         final AtomicInteger requests = new AtomicInteger();
