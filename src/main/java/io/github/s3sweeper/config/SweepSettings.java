@@ -59,8 +59,11 @@ public record SweepSettings(
         }
     }
 
-    /** DeleteObjects requests in flight by default: enough to hide deleting behind listing, gentle on S3. */
-    public static final int DEFAULT_DELETE_CONCURRENCY = 4;
+    /**
+     * DeleteObjects requests in flight by default: enough to keep several S3 partitions busy when sub-prefixes are
+     * listed at once (at most {@code Deleter.PER_STREAM} of them on one), and to hide deleting behind listing.
+     */
+    public static final int DEFAULT_DELETE_CONCURRENCY = 16;
 
     /**
      * Sub-prefix listings in flight by default: enough that, at tens of milliseconds per page, pages arrive faster

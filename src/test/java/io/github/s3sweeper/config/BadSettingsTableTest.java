@@ -463,7 +463,7 @@ class BadSettingsTableTest {
         defaults.put("NONCURRENT_DAYS", settings -> assertThat(settings.sweep().sweepsVersions()).isFalse());
         defaults.put("KEEP_NONCURRENT", settings -> assertThat(settings.sweep().keepNoncurrent()).isZero());
         defaults.put("BYPASS_GOVERNANCE", settings -> assertThat(settings.sweep().bypassGovernance()).isFalse());
-        defaults.put("DELETE_CONCURRENCY", settings -> assertThat(settings.sweep().deleteConcurrency()).isEqualTo(4));
+        defaults.put("DELETE_CONCURRENCY", settings -> assertThat(settings.sweep().deleteConcurrency()).isEqualTo(16));
         defaults.put("LIST_CONCURRENCY", settings -> assertThat(settings.sweep().listConcurrency()).isEqualTo(16));
         defaults.put("SWEEP_NAME", settings -> assertThat(settings.metrics().sweep("my-backups", "logs/"))
                 .isEqualTo("my-backups/logs/"));

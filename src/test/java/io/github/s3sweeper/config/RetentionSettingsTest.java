@@ -81,7 +81,7 @@ class RetentionSettingsTest {
         assertThat(settings.maxSize()).isEqualTo(Long.MAX_VALUE);
         assertThat(settings.noncurrentDays()).isEmpty();
         assertThat(settings.bypassGovernance()).isFalse();
-        assertThat(settings.deleteConcurrency()).isEqualTo(4);
+        assertThat(settings.deleteConcurrency()).isEqualTo(16);
         assertThat(settings.listConcurrency()).isEqualTo(16);
     }
 
