@@ -23,8 +23,9 @@ final class Bytes {
         return length;
     }
 
+    /** The bytes written; no copy when the buffer was sized exactly, as a listing page's is. */
     byte[] toArray() {
-        return Arrays.copyOf(buffer, length);
+        return length == buffer.length ? buffer : Arrays.copyOf(buffer, length);
     }
 
     private void room(int more) {
@@ -65,26 +66,47 @@ final class Bytes {
 
     /** XML character data; control characters as numeric references, the way S3 writes a carriage return. */
     Bytes xml(byte[] bytes, int from, int to) {
-        room(to - from);
+        room(6 * (to - from)); // the longest escape, "&quot;", is six bytes
+        byte[] out = buffer;
+        int at = length;
         for (int i = from; i < to; i++) {
             byte b = bytes[i];
-            switch (b) {
-                case '&' -> ascii("&amp;");
-                case '<' -> ascii("&lt;");
-                case '>' -> ascii("&gt;");
-                case '"' -> ascii("&quot;");
-                case '\'' -> ascii("&apos;");
-                default -> {
-                    if (b >= 0 && b < 0x20) {
-                        ascii("&#").number(b).ascii(";");
-                    } else {
-                        room(1);
-                        buffer[length++] = b;
-                    }
-                }
+            if (b >= 0x3F || b < 0) { // every byte from '?' up, UTF-8 continuation bytes included, stands as it is
+                out[at++] = b;
+                continue;
+            }
+            byte[] escape = switch (b) {
+                case '&' -> AMP;
+                case '<' -> LT;
+                case '>' -> GT;
+                case '"' -> QUOT;
+                case '\'' -> APOS;
+                default -> b < 0x20 ? ("&#" + b + ";").getBytes(StandardCharsets.US_ASCII) : null;
+            };
+            if (escape == null) {
+                out[at++] = b;
+            } else {
+                System.arraycopy(escape, 0, out, at, escape.length);
+                at += escape.length;
             }
         }
+        length = at;
         return this;
+    }
+
+    private static final byte[] AMP = "&amp;".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] LT = "&lt;".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] GT = "&gt;".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] QUOT = "&quot;".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] APOS = "&apos;".getBytes(StandardCharsets.US_ASCII);
+    /** Bytes that {@code encoding-type=url} leaves as they are: letters, digits and {@code - _ . / *}. */
+    private static final boolean[] URL_SAFE = new boolean[256];
+
+    static {
+        for (int c = 0; c < 256; c++) {
+            URL_SAFE[c] = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+                    || c == '-' || c == '_' || c == '.' || c == '/' || c == '*';
+        }
     }
 
     /**
@@ -92,24 +114,60 @@ final class Bytes {
      * and {@code *} stay as they are; every byte outside letters, digits and {@code - _ . / *} is percent-encoded,
      * {@code ~} included.
      */
-    Bytes url(byte[] bytes, int from, int to) {
-        room(to - from);
+    /** True when {@code bytes[from, to)} needs no escaping, in XML or in {@code encoding-type=url}. */
+    static boolean plain(byte[] bytes, int from, int to) {
         for (int i = from; i < to; i++) {
-            int b = bytes[i] & 0xFF;
-            if (b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9'
-                    || b == '-' || b == '_' || b == '.' || b == '/' || b == '*') {
-                room(1);
-                buffer[length++] = (byte) b;
-            } else if (b == ' ') {
-                room(1);
-                buffer[length++] = '+';
-            } else {
-                room(3);
-                buffer[length++] = '%';
-                buffer[length++] = HEX[b >> 4];
-                buffer[length++] = HEX[b & 0xF];
+            if (!URL_SAFE[bytes[i] & 0xFF]) {
+                return false;
             }
         }
+        return true;
+    }
+
+    /** How many bytes {@link #url} writes for {@code bytes[from, to)}. */
+    static int urlLength(byte[] bytes, int from, int to) {
+        int n = 0;
+        for (int i = from; i < to; i++) {
+            int b = bytes[i] & 0xFF;
+            n += URL_SAFE[b] || b == ' ' ? 1 : 3;
+        }
+        return n;
+    }
+
+    /** How many bytes {@link #xml} writes for {@code bytes[from, to)}. */
+    static int xmlLength(byte[] bytes, int from, int to) {
+        int n = 0;
+        for (int i = from; i < to; i++) {
+            byte b = bytes[i];
+            n += switch (b) {
+                case '&' -> AMP.length;
+                case '<' -> LT.length;
+                case '>' -> GT.length;
+                case '"' -> QUOT.length;
+                case '\'' -> APOS.length;
+                default -> b >= 0 && b < 0x20 ? ("&#" + b + ";").length() : 1;
+            };
+        }
+        return n;
+    }
+
+    Bytes url(byte[] bytes, int from, int to) {
+        room(3 * (to - from));
+        byte[] out = buffer;
+        int at = length;
+        for (int i = from; i < to; i++) {
+            int b = bytes[i] & 0xFF;
+            if (URL_SAFE[b]) {
+                out[at++] = (byte) b;
+            } else if (b == ' ') {
+                out[at++] = '+';
+            } else {
+                out[at++] = '%';
+                out[at++] = HEX[b >> 4];
+                out[at++] = HEX[b & 0xF];
+            }
+        }
+        length = at;
         return this;
     }
 

@@ -11,19 +11,26 @@ import java.util.BitSet;
  */
 final class KeyTable {
 
-    static final KeyTable EMPTY = new KeyTable(new byte[0], new int[] {0}, new byte[0], 0);
+    static final KeyTable EMPTY = new KeyTable(new byte[0], new int[] {0}, new byte[0], new BitSet(), 0);
 
     private final byte[] bytes;
     /** {@code starts[i]} to {@code starts[i + 1]}: key i. */
     private final int[] starts;
     private final byte[] classes;
+    /** Keys with a byte that XML or URL encoding changes: the others are copied into a listing as they are. */
+    private final BitSet escaped;
     private final int size;
 
-    private KeyTable(byte[] bytes, int[] starts, byte[] classes, int size) {
+    private KeyTable(byte[] bytes, int[] starts, byte[] classes, BitSet escaped, int size) {
         this.bytes = bytes;
         this.starts = starts;
         this.classes = classes;
+        this.escaped = escaped;
         this.size = size;
+    }
+
+    boolean plain(int i) {
+        return !escaped.get(i);
     }
 
     int size() {
@@ -135,6 +142,7 @@ final class KeyTable {
         private byte[] bytes;
         private int[] starts;
         private byte[] classes;
+        private final BitSet escaped = new BitSet();
         private int size;
         private int length;
 
@@ -164,6 +172,9 @@ final class KeyTable {
             System.arraycopy(key, from, bytes, length, n);
             length += n;
             classes[size] = (byte) objectClass;
+            if (!Bytes.plain(key, from, to)) {
+                escaped.set(size);
+            }
             size++;
             starts[size] = length;
             return this;
@@ -174,7 +185,7 @@ final class KeyTable {
         }
 
         KeyTable build() {
-            return new KeyTable(bytes, starts, classes, size);
+            return new KeyTable(bytes, starts, classes, escaped, size);
         }
     }
 
@@ -228,6 +239,9 @@ final class KeyTable {
         out.size += to - from;
         for (int i = deleted.nextSetBit(from); i >= 0 && i < to; i = deleted.nextSetBit(i + 1)) {
             marks.set(first + (i - from));
+        }
+        for (int i = base.escaped.nextSetBit(from); i >= 0 && i < to; i = base.escaped.nextSetBit(i + 1)) {
+            out.escaped.set(first + (i - from));
         }
     }
 }

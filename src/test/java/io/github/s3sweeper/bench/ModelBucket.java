@@ -43,7 +43,7 @@ final class ModelBucket {
 
     /** What an object is besides its key; thousands of objects share one, so a key needs one byte for it. */
     record ObjectClass(long lastModifiedMillis, long size, boolean old, byte[] isoDate, String httpDate,
-                       String etag) {
+                       String etag, byte[] listingTailV2, byte[] listingTailV1) {
 
         private static final DateTimeFormatter ISO = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
                 .withZone(ZoneOffset.UTC);
@@ -62,8 +62,15 @@ final class ModelBucket {
             } catch (NoSuchAlgorithmException e) {
                 throw new IllegalStateException(e);
             }
-            return new ObjectClass(seconds, size, old, ISO.format(at).getBytes(StandardCharsets.US_ASCII),
-                    HTTP.format(at), "\"" + etag + "\"");
+            String iso = ISO.format(at);
+            // Everything of a listing entry after the key, written once per class instead of once per key.
+            String tail = "</Key><LastModified>" + iso + "</LastModified><ETag>&quot;" + etag + "&quot;</ETag><Size>"
+                    + size + "</Size>";
+            String storage = "<StorageClass>STANDARD</StorageClass></Contents>";
+            return new ObjectClass(seconds, size, old, iso.getBytes(StandardCharsets.US_ASCII), HTTP.format(at),
+                    "\"" + etag + "\"", (tail + storage).getBytes(StandardCharsets.US_ASCII),
+                    (tail + "<Owner><ID>" + OWNER_ID + "</ID><DisplayName>bench</DisplayName></Owner>" + storage)
+                            .getBytes(StandardCharsets.US_ASCII));
         }
     }
 
@@ -79,6 +86,8 @@ final class ModelBucket {
     static final class Partition {
         long freeAtNanos;
     }
+
+    static final String OWNER_ID = "75aa57f09aa0c8caeab4f8c24e99d10f8e7faeebf76c078efc7c6caea54ba06a";
 
     final String name;
     final long createdMillis = System.currentTimeMillis();

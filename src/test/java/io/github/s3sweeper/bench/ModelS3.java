@@ -69,7 +69,8 @@ public final class ModelS3 implements AutoCloseable {
 
     static final String NAMESPACE = "http://s3.amazonaws.com/doc/2006-03-01/";
     private static final String XML_DECLARATION = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-    private static final String OWNER_ID = "75aa57f09aa0c8caeab4f8c24e99d10f8e7faeebf76c078efc7c6caea54ba06a";
+    private static final String OWNER_ID = ModelBucket.OWNER_ID;
+    private static final byte[] CONTENTS_KEY = "<Contents><Key>".getBytes(StandardCharsets.US_ASCII);
     /** Bucket sub-resources the model does not serve: a GET with one of them is not a listing. */
     private static final Set<String> SUB_RESOURCES = Set.of("acl", "policy", "versions", "uploads", "lifecycle",
             "cors", "tagging", "object-lock", "encryption", "website", "logging", "notification", "replication",
@@ -274,59 +275,70 @@ public final class ModelS3 implements AutoCloseable {
         String afterText = query.get(v2 ? "start-after" : "marker");
         byte[] after = afterText == null || afterText.isEmpty() ? null : utf8(afterText);
         ModelBucket.Page page = bucket.list(prefix, delimiter, after, from, maxKeys);
-        Bytes out = new Bytes(512 + page.count() * 200);
-        out.ascii(XML_DECLARATION).ascii("<ListBucketResult xmlns=\"" + NAMESPACE + "\">");
-        out.element("Name", utf8(bucket.name), false);
-        out.element("Prefix", prefix, url);
+        Bytes head = new Bytes(1024);
+        head.ascii(XML_DECLARATION).ascii("<ListBucketResult xmlns=\"" + NAMESPACE + "\">");
+        head.element("Name", utf8(bucket.name), false);
+        head.element("Prefix", prefix, url);
         if (v2) {
             if (token != null) {
-                out.element("ContinuationToken", token);
+                head.element("ContinuationToken", token);
             }
             if (page.truncated()) {
-                out.element("NextContinuationToken", Base64.getEncoder().encodeToString(page.nextStart()));
+                head.element("NextContinuationToken", Base64.getEncoder().encodeToString(page.nextStart()));
             }
-            out.element("KeyCount", Integer.toString(page.count() + page.commonPrefixes().size()));
+            head.element("KeyCount", Integer.toString(page.count() + page.commonPrefixes().size()));
         } else {
-            out.element("Marker", after == null ? new byte[0] : after, url);
+            head.element("Marker", after == null ? new byte[0] : after, url);
             // S3 writes NextMarker only with a delimiter; without one the client takes the last key it got.
             if (page.truncated() && delimiter != null && page.last() != null) {
-                out.element("NextMarker", page.last(), url);
+                head.element("NextMarker", page.last(), url);
             }
         }
-        out.element("MaxKeys", Integer.toString(maxKeys));
+        head.element("MaxKeys", Integer.toString(maxKeys));
         if (delimiter != null) {
-            out.element("Delimiter", delimiter, url);
+            head.element("Delimiter", delimiter, url);
         }
         if (url) {
-            out.element("EncodingType", "url");
+            head.element("EncodingType", "url");
         }
         if (v2 && after != null) {
-            out.element("StartAfter", after, url);
+            head.element("StartAfter", after, url);
         }
-        out.element("IsTruncated", page.truncated() ? "true" : "false");
+        head.element("IsTruncated", page.truncated() ? "true" : "false");
+        Bytes tail = new Bytes(256);
+        for (byte[] common : page.commonPrefixes()) {
+            tail.ascii("<CommonPrefixes>").element("Prefix", common, url).ascii("</CommonPrefixes>");
+        }
+        tail.ascii("</ListBucketResult>");
+
+        // A page is a few hundred kilobytes: sized exactly, it is allocated once and sent without a copy.
         KeyTable table = page.table();
         byte[] keys = table.bytes();
+        int size = head.length() + tail.length();
         for (int n = 0; n < page.count(); n++) {
             int i = page.contents()[n];
             ModelBucket.ObjectClass c = bucket.objectClass(table.objectClass(i));
-            out.ascii("<Contents><Key>");
-            if (url) {
+            int keyFrom = table.start(i);
+            int keyTo = table.end(i);
+            size += CONTENTS_KEY.length + (v2 ? c.listingTailV2() : c.listingTailV1()).length + (table.plain(i)
+                    ? keyTo - keyFrom : url ? Bytes.urlLength(keys, keyFrom, keyTo) : Bytes.xmlLength(keys, keyFrom, keyTo));
+        }
+        Bytes out = new Bytes(size);
+        out.raw(head.toArray());
+        for (int n = 0; n < page.count(); n++) {
+            int i = page.contents()[n];
+            ModelBucket.ObjectClass c = bucket.objectClass(table.objectClass(i));
+            out.raw(CONTENTS_KEY);
+            if (table.plain(i)) {
+                out.raw(keys, table.start(i), table.end(i));
+            } else if (url) {
                 out.url(keys, table.start(i), table.end(i));
             } else {
                 out.xml(keys, table.start(i), table.end(i));
             }
-            out.ascii("</Key><LastModified>").raw(c.isoDate()).ascii("</LastModified><ETag>&quot;")
-                    .ascii(c.etag().substring(1, c.etag().length() - 1)).ascii("&quot;</ETag><Size>")
-                    .number(c.size()).ascii("</Size>");
-            if (!v2) {
-                out.ascii("<Owner><ID>" + OWNER_ID + "</ID><DisplayName>bench</DisplayName></Owner>");
-            }
-            out.ascii("<StorageClass>STANDARD</StorageClass></Contents>");
+            out.raw(v2 ? c.listingTailV2() : c.listingTailV1());
         }
-        for (byte[] common : page.commonPrefixes()) {
-            out.ascii("<CommonPrefixes>").element("Prefix", common, url).ascii("</CommonPrefixes>");
-        }
-        out.ascii("</ListBucketResult>");
+        out.raw(tail.toArray());
         return new Answer(operation, 200, out.toArray(), Map.of(), due, page.oldKeys(), false);
     }
 
@@ -779,8 +791,26 @@ public final class ModelS3 implements AutoCloseable {
             warm("POST", "/model-s3-warm-up", "delete", delete.ascii("</Delete>").toArray(), now);
             warm("HEAD", "/model-s3-warm-up/w/d0019/0019999.bak", null, new byte[0], now);
         }
+        // And through the HTTP server itself, whose code the in-process rounds above do not reach.
+        for (int i = 0; i < 300; i++) {
+            warmOverHttp(i % 3 == 0 ? "HEAD" : "GET", i % 3 == 0 ? "/model-s3-warm-up/w/d0019/0019999.bak"
+                    : "/model-s3-warm-up?list-type=2&prefix=w%2Fd0019%2F&encoding-type=url");
+        }
         buckets.remove("model-s3-warm-up");
         stats.reset(1000);
+    }
+
+    private void warmOverHttp(String method, String pathAndQuery) {
+        try {
+            java.net.HttpURLConnection c = (java.net.HttpURLConnection) URI.create(endpoint() + pathAndQuery).toURL()
+                    .openConnection();
+            c.setRequestMethod(method);
+            try (var in = c.getInputStream()) {
+                in.readAllBytes();
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private void warm(String method, String path, String query, byte[] body, long now) {

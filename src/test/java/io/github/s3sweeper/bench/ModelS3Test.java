@@ -171,6 +171,9 @@ class ModelS3Test {
         assertThat(encoded).contains("<Key>odd/a+b%2Bc</Key>", "<Key>odd/x%7Ey</Key>", "<Key>odd/line%0Dbreak</Key>",
                 "<Key>odd/a/b*c</Key>", "<Key>odd/%C3%BCn%C3%AF</Key>", "<Prefix>odd/</Prefix>",
                 "<EncodingType>url</EncodingType>");
+        // A later fill merges its keys in: the odd keys must still be escaped where they moved to.
+        server.bucket("b").fill("a/", 1000, 0, ModelBucket.Partitioning.PREFIX, 60 * DAY, DAY, 100);
+        assertThat(get(server, "/b?list-type=2&prefix=odd%2F&encoding-type=url")).isEqualTo(encoded);
         String plain = get(server, "/b?list-type=2&prefix=odd%2F");
         assertThat(plain).contains("<Key>odd/line&#13;break</Key>", "<Key>odd/&amp;&lt;&gt;&quot;&apos;</Key>")
                 .doesNotContain("EncodingType");
