@@ -63,8 +63,12 @@ final class KeyTable {
 
     /** The first index whose key is at least {@code key} ({@link #size()} if none). */
     int lowerBound(byte[] key) {
-        int low = 0;
-        int high = size;
+        return lowerBound(key, 0, size);
+    }
+
+    private int lowerBound(byte[] key, int from, int to) {
+        int low = from;
+        int high = to;
         while (low < high) {
             int mid = (low + high) >>> 1;
             if (compare(mid, key) < 0) {
@@ -94,6 +98,36 @@ final class KeyTable {
     /** The index of {@code key}, or -1. */
     int indexOf(byte[] key) {
         int i = lowerBound(key);
+        return i < size && compare(i, key) == 0 ? i : -1;
+    }
+
+    /**
+     * The index of {@code key}, or -1, searched for from {@code hint} (the index of a key at or before it) in
+     * steps that double: a DeleteObjects batch comes in key order, and its next key is then a few comparisons
+     * away instead of a search of the whole table.
+     */
+    int indexOf(byte[] key, int hint) {
+        if (hint < 0 || hint >= size || compare(hint, key) > 0) {
+            return indexOf(key);
+        }
+        int low = hint;
+        int high;
+        for (int step = 1; ; step <<= 1) {
+            high = low + step;
+            if (high >= size) {
+                high = size;
+                break;
+            }
+            int c = compare(high, key);
+            if (c == 0) {
+                return high;
+            }
+            if (c > 0) {
+                break;
+            }
+            low = high;
+        }
+        int i = lowerBound(key, low, high);
         return i < size && compare(i, key) == 0 ? i : -1;
     }
 

@@ -321,11 +321,15 @@ final class ModelBucket {
         lock.writeLock().lock();
         try {
             int removed = 0;
+            int hint = -1;
             for (byte[] key : keys) {
-                int i = table.indexOf(key);
-                if (i >= 0 && !deleted.get(i)) {
-                    deleted.set(i);
-                    removed++;
+                int i = table.indexOf(key, hint);
+                if (i >= 0) {
+                    hint = i;
+                    if (!deleted.get(i)) {
+                        deleted.set(i);
+                        removed++;
+                    }
                 }
             }
             return removed;
@@ -340,6 +344,11 @@ final class ModelBucket {
      * bucket's own partition.
      */
     String partitionOf(byte[] key) {
+        return new String(key, 0, partitionEnd(key), StandardCharsets.ISO_8859_1);
+    }
+
+    /** How many of the key's first bytes name its partition ({@link #partitionOf}); 0 for the bucket's own. */
+    int partitionEnd(byte[] key) {
         Fill best = null;
         for (Fill f : fills) {
             if (f.prefix().length <= key.length && (best == null || f.prefix().length > best.prefix().length)
@@ -348,7 +357,7 @@ final class ModelBucket {
             }
         }
         if (best == null) {
-            return "";
+            return 0;
         }
         int end = best.prefix().length;
         if (best.partitioning() == Partitioning.SUB_PREFIX) {
@@ -359,7 +368,32 @@ final class ModelBucket {
                 }
             }
         }
-        return new String(key, 0, end, StandardCharsets.ISO_8859_1);
+        return end;
+    }
+
+    /** How many of {@code keys} fall in each partition; keys in a row that share one are counted as a run. */
+    Map<String, Integer> partitionCounts(List<byte[]> keys) {
+        Map<String, Integer> counts = new HashMap<>();
+        byte[] runKey = null;
+        int runEnd = -1;
+        int run = 0;
+        for (byte[] key : keys) {
+            int end = partitionEnd(key);
+            if (runKey != null && end == runEnd && Arrays.equals(key, 0, end, runKey, 0, end)) {
+                run++;
+                continue;
+            }
+            if (runKey != null) {
+                counts.merge(new String(runKey, 0, runEnd, StandardCharsets.ISO_8859_1), run, Integer::sum);
+            }
+            runKey = key;
+            runEnd = end;
+            run = 1;
+        }
+        if (runKey != null) {
+            counts.merge(new String(runKey, 0, runEnd, StandardCharsets.ISO_8859_1), run, Integer::sum);
+        }
+        return counts;
     }
 
     Partition partition(String name) {

@@ -395,10 +395,7 @@ public final class ModelS3 implements AutoCloseable {
         if (rate <= 0) {
             return reach + leave;
         }
-        Map<String, Integer> counts = new HashMap<>();
-        for (byte[] key : keys) {
-            counts.merge(bucket.partitionOf(key), 1, Integer::sum);
-        }
+        Map<String, Integer> counts = bucket.partitionCounts(keys);
         synchronized (bucket.partitionLock()) {
             if (bucket.throttling() == ModelBucket.Throttling.SLOW_DOWN) {
                 for (Map.Entry<String, Integer> e : counts.entrySet()) {
