@@ -69,6 +69,8 @@ final class SubPrefixWalk<E> {
     private static final int KEYS_PER_PAGE = 1000;
     /** Levels of sub-prefixes listed with the delimiter below the prefix. */
     private static final int MAX_DEPTH = 4;
+    /** Listings running at first; one more may start for each page decided. */
+    private static final int RAMP_START = 2;
 
     private final OrderedListing.Source<E> source;
     private final Function<E, String> keyOf;
@@ -80,6 +82,8 @@ final class SubPrefixWalk<E> {
     private final Deleter deleter;
     private final ExecutorService fetchers;
     private final AtomicLong requests = new AtomicLong();
+    private final AtomicLong pagesDecided = new AtomicLong();
+    private final java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
     private final Set<PageChain<?>> live = ConcurrentHashMap.newKeySet();
     /** Delimited listings in progress, innermost on top; guarded by {@code this}, the lock for taking units. */
     private final Deque<Node> nodes = new ArrayDeque<>();
@@ -185,6 +189,7 @@ final class SubPrefixWalk<E> {
             // The rest of the prefix starts after the last key of the units before: they must be finished first.
             if (!progress.awaitAllBefore(unit, this::halted)) {
                 progress.finish(unit, false);
+                running.decrementAndGet();
                 return;
             }
             after = later(progress.resumeAfter(), unit.remainderOf.startAfter);
@@ -204,6 +209,7 @@ final class SubPrefixWalk<E> {
                     decider.decide(entries);
                     unit.lastKey = keyOf.apply(entries.get(entries.size() - 1));
                     decidedAny = true;
+                    pagesDecided.incrementAndGet();
                     unit.keys += entries.size();
                 }
                 stream.send();
@@ -215,6 +221,7 @@ final class SubPrefixWalk<E> {
             chain.cancel();
             decider.end(listedAll);
             progress.finish(unit, listedAll);
+            running.decrementAndGet();
         }
     }
 
@@ -253,6 +260,7 @@ final class SubPrefixWalk<E> {
                 node.decider.decide(entries);
                 unit.lastKey = keyOf.apply(entries.get(entries.size() - 1));
                 decidedAny = true;
+                pagesDecided.incrementAndGet();
                 progress.finish(unit, true);
                 unit.inline = node.stream;
                 checkBudget();
@@ -260,6 +268,7 @@ final class SubPrefixWalk<E> {
             }
             Sub sub = (Sub) item;
             if (sub.remainder) {
+                running.incrementAndGet();
                 return progress.take(node, node.prefix, null).remainderOf(node);
             }
             if (node.depth < MAX_DEPTH && node.lastSubKnown() && subsWaiting() == 0) {
@@ -268,9 +277,26 @@ final class SubPrefixWalk<E> {
                 nodes.push(new Node(sub.prefix, sub.startAfter, node.depth + 1));
                 continue;
             }
+            awaitRamp();
+            running.incrementAndGet();
             return progress.take(node, sub.prefix, sub.startAfter);
         }
         return null;
+    }
+
+    /**
+     * Slow start: the first pages are what the first deletes wait for, and they arrive sooner when they do not share
+     * the network and the CPU (parsing) with a full window of listings at once.
+     */
+    private void awaitRamp() {
+        while (running.get() >= Math.min(concurrency, RAMP_START + pagesDecided.get()) && !halted()) {
+            try {
+                wait(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while sweeping", e);
+            }
+        }
     }
 
     private int subsWaiting() {
