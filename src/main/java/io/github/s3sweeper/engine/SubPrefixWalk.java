@@ -232,13 +232,18 @@ final class SubPrefixWalk<E> {
      */
     private synchronized Unit next() {
         while (!halted()) {
-            Node node = nodes.peek();
-            if (node == null) {
-                return null;
-            }
+            Node node;
             Object item;
             try {
+                // The waits come before the node is looked at: another worker may finish it meanwhile (the monitor is
+                // released while waiting), and units are numbered in the order they are pulled, which is key order
+                // only if nobody pulls between a pull and its numbering.
+                awaitRamp();
                 progress.awaitRoom(this::halted);
+                node = nodes.peek();
+                if (node == null) {
+                    return null;
+                }
                 item = node.pull();
             } catch (Throwable e) {
                 fail(progress.nextSeq(), e);
@@ -277,7 +282,6 @@ final class SubPrefixWalk<E> {
                 nodes.push(new Node(sub.prefix, sub.startAfter, node.depth + 1));
                 continue;
             }
-            awaitRamp();
             running.incrementAndGet();
             return progress.take(node, sub.prefix, sub.startAfter);
         }

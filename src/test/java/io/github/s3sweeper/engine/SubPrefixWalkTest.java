@@ -98,8 +98,8 @@ class SubPrefixWalkTest {
 
             SubPrefixWalk.Result result = walk(bucket, startAfter, concurrency, Budget.UNLIMITED, seen);
 
-            assertThat(result.complete()).isTrue();
             assertThat(result.failure()).isNull();
+            assertThat(result.complete()).as("trial %d: %s", trial, result).isTrue();
             assertThat(seen.all()).as("trial %d, start after %s", trial, startAfter)
                     .containsExactlyInAnyOrderElementsOf(bucket.sequential("p/", startAfter));
             for (List<String> listing : seen.listings) {
