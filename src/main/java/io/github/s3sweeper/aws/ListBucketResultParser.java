@@ -365,6 +365,10 @@ public final class ListBucketResultParser {
     /** Character data up to the next {@code <}, appended to {@code out} when not null. */
     private void scanText(StringBuilder out) throws Decline {
         while (b[p] != '<') {
+            if (out == null && b[p] >= 0x20 && b[p] < 0x7F && b[p] != '&' && b[p] != ']') {
+                p++; // printable ASCII in a field nobody reads: nothing to check further
+                continue;
+            }
             if (b[p] == ']' && b[p + 1] == ']' && b[p + 2] == '>') {
                 throw DECLINE; // not allowed in character data
             }
@@ -428,6 +432,13 @@ public final class ListBucketResultParser {
 
     /** One of XML's five predefined entities or a character reference; anything else (no DTD here) is declined. */
     private void reference(StringBuilder out) throws Decline {
+        int predefined = predefined();
+        if (predefined >= 0) {
+            if (out != null) {
+                out.append((char) predefined);
+            }
+            return;
+        }
         int end = p + 1;
         while (end < b.length && end - p <= 12 && b[end] != ';') {
             end++;
@@ -449,6 +460,25 @@ public final class ListBucketResultParser {
         if (out != null) {
             out.appendCodePoint(code);
         }
+    }
+
+    /** A predefined entity at {@code p} (every ETag holds two): its character, {@code p} past it; else -1. */
+    private int predefined() {
+        int at = p + 1;
+        if (at + 4 < b.length && b[at] == 'q' && b[at + 1] == 'u' && b[at + 2] == 'o' && b[at + 3] == 't'
+                && b[at + 4] == ';') {
+            p = at + 5;
+            return '"';
+        }
+        if (at + 3 < b.length && b[at] == 'a' && b[at + 1] == 'm' && b[at + 2] == 'p' && b[at + 3] == ';') {
+            p = at + 4;
+            return '&';
+        }
+        if (at + 2 < b.length && (b[at] == 'l' || b[at] == 'g') && b[at + 1] == 't' && b[at + 2] == ';') {
+            p = at + 3;
+            return b[at] == 'l' ? '<' : '>';
+        }
+        return -1;
     }
 
     private static int characterReference(String name) throws Decline {
