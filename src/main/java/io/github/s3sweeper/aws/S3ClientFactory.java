@@ -49,6 +49,9 @@ public final class S3ClientFactory {
                 // conditions do not retry. The engine sends a request again after the SDK's attempts, within the
                 // run's time budget (engine/Retrying).
                 .overrideConfiguration(o -> o
+                        // ListObjectsV2 answers read by the project's parser (aws/Listings): the SDK's unmarshalling
+                        // was most of a sweep's CPU.
+                        .addExecutionInterceptor(Listings.INTERCEPTOR)
                         .retryStrategy(AwsRetryStrategy.adaptiveRetryStrategy().toBuilder()
                                 .retryOnException(Transient::isBrokenAnswer)
                                 .build())

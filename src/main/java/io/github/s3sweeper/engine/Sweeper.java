@@ -1,5 +1,7 @@
 package io.github.s3sweeper.engine;
 
+import io.github.s3sweeper.aws.ListingPage;
+import io.github.s3sweeper.aws.Listings;
 import io.github.s3sweeper.config.SweepSettings;
 import io.github.s3sweeper.report.SweepSummary;
 import io.github.s3sweeper.rules.DeleteCap;
@@ -16,7 +18,6 @@ import software.amazon.awssdk.services.s3.model.EncodingType;
 import software.amazon.awssdk.services.s3.model.ListObjectVersionsRequest;
 import software.amazon.awssdk.services.s3.model.ListObjectVersionsResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
-import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.ObjectVersion;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -261,10 +262,22 @@ public final class Sweeper {
             request.continuationToken(previous.next());
         }
         ListObjectsV2Request built = request.build();
-        ListObjectsV2Response response = retrying.call(() -> s3.listObjectsV2(built));
-        List<S3Object> objects = response.contents().stream().filter(object -> object.key() != null).toList();
-        String next = Boolean.TRUE.equals(response.isTruncated()) ? response.nextContinuationToken() : null;
-        return new OrderedListing.Page<>(objects, names(response.commonPrefixes()), next, null);
+        // Read by the project's parser when the client carries it, by the SDK otherwise (aws/Listings).
+        ListingPage response = retrying.call(() -> Listings.listObjectsV2(s3, built));
+        List<S3Object> objects = new ArrayList<>(response.contents().size());
+        for (S3Object object : response.contents()) {
+            if (object.key() != null) {
+                objects.add(object);
+            }
+        }
+        List<String> prefixes = new ArrayList<>(response.commonPrefixes().size());
+        for (String name : response.commonPrefixes()) {
+            if (name != null) {
+                prefixes.add(name);
+            }
+        }
+        String next = Boolean.TRUE.equals(response.truncated()) ? response.continuation() : null;
+        return new OrderedListing.Page<>(objects, prefixes, next, null);
     }
 
     private void listVersions(Instant noncurrentCutoff, RetentionRule rule, Deleter deleter, Tally tally) {

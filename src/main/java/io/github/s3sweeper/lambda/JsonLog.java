@@ -4,8 +4,6 @@ import com.amazonaws.services.lambda.runtime.logging.LogLevel;
 import io.github.s3sweeper.report.Json;
 
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -24,17 +22,17 @@ import java.util.function.Consumer;
 final class JsonLog {
 
     static final String LOG_LEVEL = "AWS_LAMBDA_LOG_LEVEL";
-    private static final DateTimeFormatter TIMESTAMP =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
     private final Consumer<String> out;
     private final LogLevel threshold;
     private final Map<String, Object> context;
+    private final String contextJson;
 
     JsonLog(Consumer<String> out, LogLevel threshold, Map<String, Object> context) {
         this.out = out;
         this.threshold = threshold;
         this.context = Collections.unmodifiableMap(new LinkedHashMap<>(context));
+        this.contextJson = contextJson(this.context);
     }
 
     /** The level Lambda sets from ApplicationLogLevel; INFO when unset or unknown, as Lambda's default. */
@@ -68,14 +66,59 @@ final class JsonLog {
         if (!enabled(level)) {
             return;
         }
+        String timestamp = Timestamps.lineTime(Instant.now());
+        if (!overlaps(fields)) {
+            // The usual line: its own fields, then the context, written once when this log was made.
+            StringBuilder line = new StringBuilder(192 + contextJson.length());
+            line.append('{');
+            member(line, "timestamp", timestamp);
+            member(line, "level", level.name());
+            member(line, "message", message);
+            member(line, "event", event);
+            fields.forEach((name, value) -> member(line, name, value));
+            line.append(contextJson).append('}');
+            out.accept(line.toString());
+            return;
+        }
         Map<String, Object> line = new LinkedHashMap<>();
-        line.put("timestamp", TIMESTAMP.format(Instant.now()));
+        line.put("timestamp", timestamp);
         line.put("level", level.name());
         line.put("message", message);
         line.put("event", event);
         line.putAll(fields);
         context.forEach(line::putIfAbsent);
         out.accept(Json.write(line));
+    }
+
+    /** Whether a field takes the place of a line's first four or of a context field: then a map sorts it out. */
+    private boolean overlaps(Map<String, Object> fields) {
+        for (String name : fields.keySet()) {
+            if (context.containsKey(name) || name.equals("timestamp") || name.equals("level")
+                    || name.equals("message") || name.equals("event")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A member after the opening brace or another member, left out when null as Json.write leaves it out. */
+    private static void member(StringBuilder line, String name, Object value) {
+        if (value == null) {
+            return;
+        }
+        if (line.length() > 1) {
+            line.append(',');
+        }
+        Json.append(line, name);
+        line.append(':');
+        Json.append(line, value);
+    }
+
+    /** The context's members, each after a comma, as they end every line. */
+    private static String contextJson(Map<String, Object> context) {
+        StringBuilder members = new StringBuilder("{");
+        context.forEach((name, value) -> member(members, name, value));
+        return members.length() == 1 ? "" : "," + members.substring(1);
     }
 
     /**

@@ -72,12 +72,17 @@ final class RunLog implements SweepListener {
 
     @Override
     public void onLeftByCap(Target target) {
-        log.log(LogLevel.DEBUG, "leftByCap", "Left by MAX_DELETES: " + target.key(), targetFields(target));
+        // Built only when written: at INFO a real run would otherwise make and drop a line per entry.
+        if (log.enabled(LogLevel.DEBUG)) {
+            log.log(LogLevel.DEBUG, "leftByCap", "Left by MAX_DELETES: " + target.key(), targetFields(target));
+        }
     }
 
     @Override
     public void onDeleted(Target target) {
-        log.log(LogLevel.DEBUG, "deleted", "Deleted " + target.key(), targetFields(target));
+        if (log.enabled(LogLevel.DEBUG)) {
+            log.log(LogLevel.DEBUG, "deleted", "Deleted " + target.key(), targetFields(target));
+        }
     }
 
     @Override
@@ -97,7 +102,7 @@ final class RunLog implements SweepListener {
         fields.put("versionId", target.versionId());
         fields.put("kind", target.kind().name());
         fields.put("size", target.size());
-        fields.put("lastModified", String.valueOf(target.lastModified()));
+        fields.put("lastModified", target.lastModified() == null ? "null" : Timestamps.iso(target.lastModified()));
         return fields;
     }
 

@@ -15,7 +15,8 @@ public final class Json {
         return out.toString();
     }
 
-    private static void append(StringBuilder out, Object value) {
+    /** Appends {@code value} as {@link #write} writes it: for callers that build a line of several parts. */
+    public static void append(StringBuilder out, Object value) {
         if (value == null) {
             out.append("null");
         } else if (value instanceof String s) {
@@ -55,6 +56,12 @@ public final class Json {
 
     private static void appendString(StringBuilder out, String s) {
         out.append('"');
+        if (plain(s)) {
+            // Most keys and messages: copied whole, where appending character by character cost a dry run (one line
+            // per object) a fifth of its CPU.
+            out.append(s).append('"');
+            return;
+        }
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             switch (c) {
@@ -73,5 +80,15 @@ public final class Json {
             }
         }
         out.append('"');
+    }
+
+    private static boolean plain(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c == '"' || c == '\\') {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -46,12 +46,24 @@ public record Selection(String prefix, String globRoot, List<List<Glob>> include
         if (key == null || !key.startsWith(prefix)) {
             return false;
         }
+        if (includes.isEmpty() && exclude.isEmpty()) {
+            return true; // the usual case, asked for every listed object: no substring, no stream
+        }
         String relative = key.substring(globRoot.length());
         for (List<Glob> include : includes) {
-            if (include.stream().noneMatch(glob -> glob.matches(relative))) {
+            if (!anyMatches(include, relative)) {
                 return false;
             }
         }
-        return exclude.stream().noneMatch(glob -> glob.matches(relative));
+        return !anyMatches(exclude, relative);
+    }
+
+    private static boolean anyMatches(List<Glob> globs, String relative) {
+        for (Glob glob : globs) {
+            if (glob.matches(relative)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

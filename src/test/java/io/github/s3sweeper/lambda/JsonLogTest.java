@@ -55,6 +55,32 @@ class JsonLogTest {
     }
 
     @Test
+    void aLineWrittenDirectlyIsTheOneTheMapOfItsMembersGives() {
+        Map<String, Object> context = new LinkedHashMap<>();
+        context.put("service", "s3-sweeper");
+        context.put("function_memory_size", 512);
+        context.put("trace", null);
+        context.put("sweep", "b/p\u2603");
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("key", "logs/a\"b\\c\r\n\u0001é");
+        fields.put("versionId", null);
+        fields.put("size", 12L);
+        fields.put("overridden", java.util.List.of("PREFIX", "DRY_RUN"));
+        fields.put("problems", Map.of("a", 1));
+        new JsonLog(lines, LogLevel.INFO, context).log(LogLevel.INFO, "wouldDelete", "Would delete \"x\"", fields);
+
+        String raw = lines.raw().get(0);
+        Map<String, Object> expected = new LinkedHashMap<>();
+        expected.put("timestamp", lines.records().get(0).get("timestamp"));
+        expected.put("level", "INFO");
+        expected.put("message", "Would delete \"x\"");
+        expected.put("event", "wouldDelete");
+        expected.putAll(fields);
+        context.forEach(expected::putIfAbsent);
+        assertThat(raw).isEqualTo(io.github.s3sweeper.report.Json.write(expected));
+    }
+
+    @Test
     void anEventFieldIsNotOverwrittenByTheContext() {
         JsonLog log = new JsonLog(lines, LogLevel.INFO, Map.of("sweep", "context"));
 

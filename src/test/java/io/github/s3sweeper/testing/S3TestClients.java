@@ -1,5 +1,6 @@
 package io.github.s3sweeper.testing;
 
+import io.github.s3sweeper.aws.Listings;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
@@ -35,6 +36,8 @@ public final class S3TestClients {
                 // to server"), and a retried PUT then left two versions behind; the Apache client checks them first.
                 .serviceConfiguration(S3Configuration.builder().expectContinueEnabled(false).build())
                 .overrideConfiguration(c -> {
+                    // As S3ClientFactory's client: the sweeps the tests run read their listings with the project's parser.
+                    c.addExecutionInterceptor(Listings.INTERCEPTOR);
                     for (ExecutionInterceptor interceptor : interceptors) {
                         c.addExecutionInterceptor(interceptor);
                     }
