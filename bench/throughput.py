@@ -237,8 +237,9 @@ class Model:
                                   os.path.join(ROOT, "target", "classes"), f.read().strip()])
         self.log_path = os.path.join(work, "model-s3.log")
         # Serial GC: the server's heap is a few large arrays and short-lived answers; no GC threads compete with
-        # the tools for the two cores. C1 only: C2 spent more CPU compiling the server than the compiled code saved
-        # (3.5 of 6.2 CPU s over 7,000 requests; C1 only, 2.6 s in all and about 0.25 ms per request).
+        # the tools for the two cores. C1 only: C2 spent more CPU compiling the server than its code saved (3.5 of
+        # 6.2 CPU s over 7,000 requests; with C1 2.6 s in all), and went on compiling through the runs even after
+        # 10,000 requests of warm-up (about 2 CPU s per run).
         self.process = subprocess.Popen(
             ["java", "-Xmx2g", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", classpath,
              "io.github.s3sweeper.bench.ModelS3",
@@ -246,6 +247,8 @@ class Model:
              "--backlog-ms", str(BACKLOG_MS)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=open(self.log_path, "w"), text=True)
         line = self.process.stdout.readline()
+        while line and not line.startswith("{"):  # a JVM option may print a banner first (JFR does)
+            line = self.process.stdout.readline()
         if not line:
             sys.exit(f"the model server did not start; its log: {self.log_path}")
         self.endpoint = json.loads(line)["endpoint"]
