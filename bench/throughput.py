@@ -237,8 +237,9 @@ class Model:
                                   os.path.join(ROOT, "target", "classes"), f.read().strip()])
         self.log_path = os.path.join(work, "model-s3.log")
         # Serial GC: the server's heap is a few large arrays and short-lived answers; no GC threads compete with
-        # the tools for the two cores. C1 only: C2 spent more CPU compiling the server than the compiled code saved
-        # (3.5 of 6.2 CPU s over 7,000 requests; C1 only, 2.6 s in all and about 0.25 ms per request).
+        # the tools for the two cores. C1 only: C2 spent more CPU compiling the server than its code saved (3.5 of
+        # 6.2 CPU s over 7,000 requests; with C1 2.6 s in all), and went on compiling through the runs even after
+        # 10,000 requests of warm-up (about 2 CPU s per run).
         self.process = subprocess.Popen(
             ["java", "-Xmx2g", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", classpath,
              "io.github.s3sweeper.bench.ModelS3",
@@ -246,6 +247,8 @@ class Model:
              "--backlog-ms", str(BACKLOG_MS)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=open(self.log_path, "w"), text=True)
         line = self.process.stdout.readline()
+        while line and not line.startswith("{"):  # a JVM option may print a banner first (JFR does)
+            line = self.process.stdout.readline()
         if not line:
             sys.exit(f"the model server did not start; its log: {self.log_path}")
         self.endpoint = json.loads(line)["endpoint"]
@@ -468,8 +471,9 @@ def main():
                         help="leave s3rm-rs out (building it takes about 25 minutes); the output says so")
     parser.add_argument("--time-limit", type=float, default=900,
                         help="seconds a run may take before it is stopped (default 900, Lambda's limit)")
-    parser.add_argument("--require-correct", action="store_true",
-                        help="exit 1 unless every run's result is \"correct\" (for CI)")
+    parser.add_argument("--require-correct", nargs="?", const="all", metavar="TOOLS",
+                        help="exit 1 unless every run's result is \"correct\" (for CI); with a list, only those "
+                             "tools' runs (s3rm-rs gives up under SlowDown by design: a finding, not a fault)")
     parser.add_argument("--write", action="store_true", help="save bench/results.md and bench/results.json")
     parser.add_argument("--write-to", metavar="PATH", help="save PATH.md and PATH.json instead")
     args = parser.parse_args()
@@ -543,7 +547,8 @@ def main():
             json.dump({"meta": meta, "rows": rows}, f, indent=1)
             f.write("\n")
     shutil.rmtree(work, ignore_errors=True)
-    failed = [row for row in rows if not row["correct"]]
+    judged = TOOL_NAMES if args.require_correct == "all" else (args.require_correct or "").split(",")
+    failed = [row for row in rows if not row["correct"] and row["tool"] in judged]
     if failed and args.require_correct:
         print(f"NOT CORRECT: {len(failed)} run(s): " + "; ".join(f"{r['case']} {r['toolName']}: {r['result']}"
                                                                 for r in failed), file=sys.stderr)
