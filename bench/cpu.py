@@ -7,7 +7,7 @@ CPU from wait4, so the server's CPU is never counted. Every sweep starts from a 
 afterwards: exactly the expired half gone.
 
 Usage: python3 bench/cpu.py [--objects N] [--sub-prefixes N] [--runs N] [--mode dry|sweep|both]
-                            [--round-trip-ms MS --list-service-ms MS] [--jvm "..."] [--jfr DIR]
+                            [--round-trip-ms MS --list-service-ms MS] [--jvm="..."] [--jfr DIR] [--jar PATH]
 """
 import argparse
 import json
@@ -40,7 +40,7 @@ class Server:
         return stats
 
 
-def run(server, dry_run, jvm, jfr, verbose=False):
+def run(server, dry_run, jvm, jfr, verbose=False, jar=JAR):
     env = dict(os.environ)
     env.pop("JAVA_TOOL_OPTIONS", None)
     env.update(BUCKET_NAME=server.bucket, PREFIX="backups/", RETENTION_DAYS="30", AWS_REGION="us-east-1",
@@ -49,7 +49,7 @@ def run(server, dry_run, jvm, jfr, verbose=False):
     args = ["java"] + jvm.split()
     if jfr:
         args.append(f"-XX:StartFlightRecording=filename={jfr},settings=profile")
-    args += ["-jar", JAR] + (["--dry-run"] if dry_run else [])
+    args += ["-jar", jar] + (["--dry-run"] if dry_run else [])
     start = time.monotonic()
     with open(os.devnull, "w") as devnull:
         out = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=devnull, text=True)
@@ -80,6 +80,7 @@ def main():
     parser.add_argument("--list-service-ms", type=int, default=0)
     parser.add_argument("--jvm", default=TEMPLATE_JVM)
     parser.add_argument("--jfr", help="write one recording per run into this directory")
+    parser.add_argument("--jar", default=JAR, help="another build of the sweeper, to compare with (default: this one)")
     parser.add_argument("--verbose", action="store_true", help="print what the JVM wrote to stdout besides the summary")
     args = parser.parse_args()
     if not os.path.exists(JAR) or not os.path.exists(os.path.join(ROOT, "target", "test-classes")):
@@ -92,7 +93,7 @@ def main():
             server = Server(args.objects, args.sub_prefixes, args.round_trip_ms, args.list_service_ms)
             jfr = os.path.join(args.jfr, f"{mode}-{i}.jfr") if args.jfr else None
             try:
-                result = run(server, mode == "dry", args.jvm, jfr, args.verbose)
+                result = run(server, mode == "dry", args.jvm, jfr, args.verbose, args.jar)
             finally:
                 stats = server.close()
             want_left = args.objects + 11 - (0 if mode == "dry" else expired)

@@ -57,6 +57,17 @@ public final class ListBucketResultParser {
     private static final byte[] PREFIX = ascii("Prefix");
     private static final byte[] XMLNS = ascii("xmlns");
 
+    /** ASCII letters and '_'; then also digits, '-' and '.'. */
+    private static final boolean[] NAME_START = new boolean[128];
+    private static final boolean[] NAME_CHAR = new boolean[128];
+
+    static {
+        for (int c = 0; c < 128; c++) {
+            NAME_START[c] = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
+            NAME_CHAR[c] = NAME_START[c] || (c >= '0' && c <= '9') || c == '-' || c == '.';
+        }
+    }
+
     private final byte[] b;
     private int p;
     /** Where the name of the element last opened starts, and its length: for matching its end tag. */
@@ -125,16 +136,27 @@ public final class ListBucketResultParser {
         for (int i = 0; i < keys.size(); i++) {
             String key = keys.get(i);
             contents.add(S3Object.builder()
-                    .key(decode && key != null ? SdkHttpUtils.urlDecode(key) : key)
+                    .key(decode ? urlDecode(key) : key)
                     .lastModified(lastModified.get(i))
                     .size(sizes.get(i))
                     .build());
         }
         if (decode) {
-            prefixes.replaceAll(SdkHttpUtils::urlDecode);
+            prefixes.replaceAll(ListBucketResultParser::urlDecode);
         }
         return new ListingPage(contents, prefixes, truncated == null ? null : Boolean.parseBoolean(truncated),
                 continuation);
+    }
+
+    /**
+     * The SDK's decoding ({@link SdkHttpUtils#urlDecode}, that is {@link java.net.URLDecoder}): it changes only '%'
+     * escapes and '+', so a key without either is its own decoding, and is not copied character by character.
+     */
+    private static String urlDecode(String text) {
+        if (text == null || (text.indexOf('%') < 0 && text.indexOf('+') < 0)) {
+            return text;
+        }
+        return SdkHttpUtils.urlDecode(text);
     }
 
     private void readContents(boolean empty, List<String> keys, List<Instant> lastModified, List<Long> sizes)
@@ -365,9 +387,15 @@ public final class ListBucketResultParser {
     /** Character data up to the next {@code <}, appended to {@code out} when not null. */
     private void scanText(StringBuilder out) throws Decline {
         while (b[p] != '<') {
-            if (out == null && b[p] >= 0x20 && b[p] < 0x7F && b[p] != '&' && b[p] != ']') {
-                p++; // printable ASCII in a field nobody reads: nothing to check further
-                continue;
+            if (out == null) {
+                // Printable ASCII in a field nobody reads: nothing to check but where it ends.
+                byte c = b[p];
+                while (c >= 0x20 && c < 0x7F && c != '&' && c != ']' && c != '<') {
+                    c = b[++p];
+                }
+                if (c == '<') {
+                    break;
+                }
             }
             if (b[p] == ']' && b[p + 1] == ']' && b[p + 2] == '>') {
                 throw DECLINE; // not allowed in character data
@@ -525,11 +553,11 @@ public final class ListBucketResultParser {
     }
 
     private static boolean isNameStart(byte c) {
-        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
+        return c >= 0 && NAME_START[c];
     }
 
     private static boolean isNameChar(byte c) {
-        return isNameStart(c) || (c >= '0' && c <= '9') || c == '-' || c == '.';
+        return c >= 0 && NAME_CHAR[c];
     }
 
     private static boolean isSpace(byte c) {

@@ -42,7 +42,11 @@ public final class ProfileS3 {
     private static final String BUCKET = "bench";
     private static final Pattern KEY = Pattern.compile("<Key>([^<]*)</Key>");
 
-    private record Entry(String lastModified, long size) {
+    /** An object, with its Contents element as a URL-encoded listing writes it, made once when filled. */
+    private record Entry(String lastModified, long size, String urlContents) {
+        static Entry of(String key, String lastModified, long size) {
+            return new Entry(lastModified, size, contents(encode(key, true), lastModified, size));
+        }
     }
 
     private final NavigableMap<String, Entry> objects = new ConcurrentSkipListMap<>();
@@ -62,18 +66,19 @@ public final class ProfileS3 {
         this.roundTripMs = roundTripMs;
         this.listServiceMs = listServiceMs;
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-        Entry old = new Entry(now.minus(60, ChronoUnit.DAYS) + "", 100);
-        Entry young = new Entry(now.minus(1, ChronoUnit.DAYS) + "", 100);
+        String old = now.minus(60, ChronoUnit.DAYS).toString();
+        String young = now.minus(1, ChronoUnit.DAYS).toString();
         int per = subPrefixes > 0 ? (count + subPrefixes - 1) / subPrefixes : 0;
         for (int i = 0; i < count; i++) {
             String key = subPrefixes > 0 ? String.format("backups/d%04d/%07d.bak", i / per, i)
                     : String.format("backups/%07d.bak", i);
-            objects.put(key, i % 2 == 0 ? old : young);
+            objects.put(key, Entry.of(key, i % 2 == 0 ? old : young, 100));
         }
         for (int i = 0; i < 10; i++) {
-            objects.put(String.format("other/%02d.bak", i), old);
+            String key = String.format("other/%02d.bak", i);
+            objects.put(key, Entry.of(key, old, 100));
         }
-        objects.put("backups-old/x.bak", old);
+        objects.put("backups-old/x.bak", Entry.of("backups-old/x.bak", old, 100));
         // Without it the JDK's server waits for the client's delayed acknowledgement on every answer (40 ms).
         System.setProperty("sun.net.httpserver.nodelay", "true");
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 512);
@@ -170,10 +175,8 @@ public final class ProfileS3 {
                 last = common;
                 lastIsPrefix = true;
             } else {
-                contents.append("<Contents><Key>").append(encode(key, url)).append("</Key><LastModified>")
-                        .append(e.getValue().lastModified()).append("</LastModified><ETag>&quot;")
-                        .append("d41d8cd98f00b204e9800998ecf8427e").append("&quot;</ETag><Size>")
-                        .append(e.getValue().size()).append("</Size><StorageClass>STANDARD</StorageClass></Contents>");
+                contents.append(url ? e.getValue().urlContents()
+                        : contents(encode(key, false), e.getValue().lastModified(), e.getValue().size()));
                 last = key;
                 lastIsPrefix = false;
             }
@@ -201,6 +204,12 @@ public final class ProfileS3 {
         xml.append("<IsTruncated>").append(truncated).append("</IsTruncated>").append(contents).append(prefixes)
                 .append("</ListBucketResult>");
         return xml.toString();
+    }
+
+    private static String contents(String encodedKey, String lastModified, long size) {
+        return "<Contents><Key>" + encodedKey + "</Key><LastModified>" + lastModified + "</LastModified><ETag>&quot;"
+                + "d41d8cd98f00b204e9800998ecf8427e&quot;</ETag><Size>" + size
+                + "</Size><StorageClass>STANDARD</StorageClass></Contents>";
     }
 
     /** Opaque to the client, as S3's are: the position to resume after, in URL-safe base64. */
