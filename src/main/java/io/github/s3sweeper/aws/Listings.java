@@ -42,9 +42,9 @@ public final class Listings {
     private Listings() {
     }
 
-    /** Where an attempt leaves the page it read; written and read on the thread that sends the request. */
+    /** Where an attempt leaves the page it read (on the thread that sends the request; volatile all the same). */
     private static final class Slot {
-        ListingPage page;
+        volatile ListingPage page;
     }
 
     /** One ListObjectsV2 call; throws what {@link S3Client#listObjectsV2} throws. */
