@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.logging.LogLevel;
 import io.github.s3sweeper.aws.S3ClientFactory;
+import io.github.s3sweeper.config.Catalog;
 import io.github.s3sweeper.config.InvalidSettingsException;
 import io.github.s3sweeper.config.RunRequest;
 import io.github.s3sweeper.config.S3Settings;
@@ -105,9 +106,9 @@ public final class SweepHandler implements RequestHandler<Map<String, Object>, S
 
     /** The sweep's name as the environment gives it, for a line written before the settings could be read. */
     private String rawSweepName() {
-        String name = env.get(SettingsParser.SWEEP_NAME);
+        String name = env.get(Catalog.SWEEP_NAME.label());
         return name != null && !name.isEmpty() ? name
-                : env.getOrDefault(SettingsParser.BUCKET_NAME, "") + "/" + env.getOrDefault(SettingsParser.PREFIX, "");
+                : env.getOrDefault(Catalog.BUCKET.label(), "") + "/" + env.getOrDefault(Catalog.PREFIX.label(), "");
     }
 
     /** The fields Powertools puts on every line, under the names Powertools users query. */
