@@ -1,7 +1,6 @@
 package io.github.s3sweeper.cli;
 
 import io.github.s3sweeper.testing.CountingEndpoint;
-import io.github.s3sweeper.testing.LogLines;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -207,10 +206,13 @@ class BadEventFilesIT {
         assertThat(run.exit()).as(run.stderr()).isEqualTo(Main.BAD_SETTINGS);
         assertThat(run.stdout()).isEmpty();
         List<String> lines = run.stderrLines();
-        assertThat(lines).as("the invalidSettings log line, then the message").hasSize(2);
-        assertThat(LogLines.parse(lines.get(0))).containsEntry("event", "invalidSettings")
-                .containsEntry("message", file.message());
-        assertThat(lines.get(1)).isEqualTo(file.message());
+        assertThat(lines.get(0)).isEqualTo("s3-sweeper: invalid settings, nothing was listed or deleted:");
+        assertThat(lines.get(lines.size() - 1)).startsWith("Try 'java -jar s3-sweeper.jar --help'");
+        // One problem per line, each the handler's own words.
+        List<String> problems = lines.subList(1, lines.size() - 1);
+        assertThat(problems).allSatisfy(line -> assertThat(line).startsWith("  "));
+        assertThat(INVALID + String.join("; ", problems.stream().map(String::strip).toList()))
+                .isEqualTo(file.message());
         assertThat(s3.connections()).as("connections that reached the S3 endpoint").isZero();
     }
 

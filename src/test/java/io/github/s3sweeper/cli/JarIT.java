@@ -73,31 +73,65 @@ class JarIT extends FilesystemS3Test {
     }
 
     @Test
-    void deletesExpiredObjectsAndPrintsTheSummary() throws Exception {
+    void deletesExpiredObjectsAndPrintsTheAccount() throws Exception {
         Run run = run(env(server.endpoint().toString()));
 
         assertThat(run.exit()).as(run.stderr()).isZero();
-        assertThat(run.stdout()).contains("\"bucket\":\"" + bucket + "\"", "\"scanned\":2", "\"expired\":1",
-                "\"deleted\":1", "\"failed\":0", "\"bytesDeleted\":4");
-        assertThat(run.stderr()).contains("To delete:             1", "Left to delete:        0");
+        assertThat(run.stdout()).contains("Bucket:                " + bucket, "Objects scanned:       2",
+                "To delete:             1", "Deleted:               1 (4 bytes)", "Left to delete:        0");
         assertThat(keys()).containsExactly("exports-old/old.csv", "exports/2026/fresh.csv");
     }
 
     @Test
+    void jsonOutputIsTheSummaryOnce() throws Exception {
+        Run run = run(env(server.endpoint().toString()), "--output", "json");
+
+        assertThat(run.exit()).as(run.stderr()).isZero();
+        assertThat(run.stdout().lines()).singleElement().satisfies(line -> assertThat(line).startsWith("{")
+                .contains("\"bucket\":\"" + bucket + "\"", "\"scanned\":2", "\"expired\":1", "\"deleted\":1",
+                        "\"failed\":0", "\"bytesDeleted\":4"));
+    }
+
+    @Test
+    void flagsAloneRunASweepWithoutAnySettingInTheEnvironment() throws Exception {
+        Map<String, String> env = new HashMap<>();
+        env.put("AWS_ACCESS_KEY_ID", EmbeddedS3.ACCESS_KEY);
+        env.put("AWS_SECRET_ACCESS_KEY", EmbeddedS3.SECRET_KEY);
+        env.put("HOME", "/nonexistent");
+
+        Run run = run(env, "--bucket", bucket, "--prefix", "exports/", "--older-than", "7d", "--region", "eu-west-1",
+                "--endpoint-url", server.endpoint().toString(), "-n", "--list");
+
+        assertThat(run.exit()).as(run.stderr()).isZero();
+        assertThat(run.stdout()).isEqualTo("exports/2026/old.csv" + System.lineSeparator());
+        assertThat(run.stderr()).contains("Threshold:             7 days");
+        assertThat(keys()).hasSize(3);
+    }
+
+    @Test
     void dryRunFlagDeletesNothing() throws Exception {
+        Run run = run(env(server.endpoint().toString()), "--dry-run", "--verbose");
+
+        assertThat(run.exit()).as(run.stderr()).isZero();
+        assertThat(run.stdout()).contains("(dry run: nothing deleted)", "To delete:             1",
+                "Deleted:               0");
+        assertThat(run.stderr()).contains("would delete: exports/2026/old.csv (4 bytes)");
+        assertThat(keys()).hasSize(3);
+    }
+
+    @Test
+    void noProgressLineWhenStderrIsNotATerminal() throws Exception {
         Run run = run(env(server.endpoint().toString()), "--dry-run");
 
         assertThat(run.exit()).as(run.stderr()).isZero();
-        assertThat(run.stdout()).contains("\"dryRun\":true", "\"expired\":1", "\"deleted\":0");
-        assertThat(run.stderr()).contains("\"event\":\"wouldDelete\",\"key\":\"exports/2026/old.csv\"");
-        assertThat(keys()).hasSize(3);
+        assertThat(run.stderr()).doesNotContain("\r").doesNotContain("scanned ");
     }
 
     @Test
     void runsEachEventFile() throws Exception {
         for (String file : List.of("events/scheduled-event.json", "events/scheduler-input.json",
                 "events/manual-invoke.json")) {
-            Run run = run(env(server.endpoint().toString()), "--dry-run", "--event", file);
+            Run run = run(env(server.endpoint().toString()), "--dry-run", "--output", "json", "--event", file);
 
             assertThat(run.exit()).as(file + ": " + run.stderr()).isZero();
             assertThat(run.stdout()).as(file).contains("\"expired\":1");
@@ -113,7 +147,7 @@ class JarIT extends FilesystemS3Test {
 
         assertThat(run.exit()).isEqualTo(1);
         assertThat(run.stderr()).contains("NoSuchBucket", "s3://missing-bucket/exports/");
-        assertThat(run.stdout()).contains("\"deleted\":0");
+        assertThat(run.stdout()).contains("Deleted:               0");
     }
 
     @Test
@@ -126,7 +160,8 @@ class JarIT extends FilesystemS3Test {
             Run run = run(env);
 
             assertThat(run.exit()).isEqualTo(2);
-            assertThat(run.stderr()).contains("BUCKET_NAME=\"Bad_Bucket\"", "RETENTION_DAYS=\"-3\": must be at least 1");
+            assertThat(run.stderr()).contains("  --bucket/BUCKET_NAME=\"Bad_Bucket\"",
+                    "  --retention-days/RETENTION_DAYS=\"-3\": must be at least 1");
             assertThat(run.stdout()).isEmpty();
             assertThat(connectionsWithin(listener, Duration.ofMillis(200))).isZero();
         }
