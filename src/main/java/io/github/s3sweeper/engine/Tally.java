@@ -95,12 +95,38 @@ final class Tally {
     }
 
     synchronized SweepSummary summary(SweepSettings settings, Instant cutoff, Instant noncurrentCutoff, long durationMs) {
-        return new SweepSummary(settings.bucket(), settings.prefix(), settings.age().days(), settings.age().iso(),
-                cutoff.toString(), settings.dryRun(), versioning, scanned, matched, expired, keptLatest, deleted,
-                failed, locked, leftByCap > 0, leftByCap, bytesDeleted,
-                settings.noncurrentDays().isPresent() ? settings.noncurrentDays().getAsInt() : null,
-                noncurrentCutoff == null ? null : noncurrentCutoff.toString(), versionsScanned, noncurrentDeleted,
-                deleteMarkersDeleted, errors, lockedKeys, listRequests, deleteRequests, complete, resumeAfter,
-                stoppedBy, failure, durationMs);
+        return SweepSummary.builder()
+                .bucket(settings.bucket())
+                .prefix(settings.prefix())
+                .retentionDays(settings.age().days())
+                .olderThan(settings.age().iso())
+                .cutoff(cutoff.toString())
+                .dryRun(settings.dryRun())
+                .versioning(versioning)
+                .scanned(scanned)
+                .matched(matched)
+                .expired(expired)
+                .keptLatest(keptLatest)
+                .deleted(deleted)
+                .failed(failed)
+                .locked(locked)
+                .capped(leftByCap > 0)
+                .leftByCap(leftByCap)
+                .bytesDeleted(bytesDeleted)
+                .noncurrentDays(settings.noncurrentDays().isPresent() ? settings.noncurrentDays().getAsInt() : null)
+                .noncurrentCutoff(noncurrentCutoff == null ? null : noncurrentCutoff.toString())
+                .versionsScanned(versionsScanned)
+                .noncurrentDeleted(noncurrentDeleted)
+                .deleteMarkersDeleted(deleteMarkersDeleted)
+                .errors(errors)
+                .lockedKeys(lockedKeys)
+                .listRequests(listRequests)
+                .deleteRequests(deleteRequests)
+                .complete(complete)
+                .resumeAfter(resumeAfter)
+                .stoppedBy(stoppedBy)
+                .failure(failure)
+                .durationMs(durationMs)
+                .build();
     }
 }

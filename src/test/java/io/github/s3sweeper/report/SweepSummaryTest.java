@@ -8,15 +8,21 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatNullPointerException;
 
 class SweepSummaryTest {
 
-    static final SweepSummary SAMPLE = new SweepSummary("my-backups", "logs/", 30, "PT720H", "2026-01-01T00:00:00Z",
-            false, "Enabled", 2500, 2400, 1200, 3, 1198, 2, 0, false, 0, 123_456_789_012L, 7, "2026-01-19T00:00:00Z",
-            3100, 10, 1,
-            List.of(new KeyError("logs/\"quoted\"\n", "AccessDenied", "Access Denied"),
-                    new KeyError("logs/é ☃", "v1", "InternalError", "try again")),
-            List.of(), 3, 2, true, null, null, null, 1234);
+    static final SweepSummary SAMPLE = SweepSummary.builder()
+            .bucket("my-backups").prefix("logs/").retentionDays(30).olderThan("PT720H").cutoff("2026-01-01T00:00:00Z")
+            .versioning("Enabled")
+            .scanned(2500).matched(2400).expired(1200).keptLatest(3).deleted(1198).failed(2)
+            .bytesDeleted(123_456_789_012L)
+            .noncurrentDays(7).noncurrentCutoff("2026-01-19T00:00:00Z")
+            .versionsScanned(3100).noncurrentDeleted(10).deleteMarkersDeleted(1)
+            .errors(List.of(new KeyError("logs/\"quoted\"\n", "AccessDenied", "Access Denied"),
+                    new KeyError("logs/é ☃", "v1", "InternalError", "try again")))
+            .listRequests(3).deleteRequests(2).durationMs(1234)
+            .build();
 
     @SuppressWarnings("unchecked")
     private static Map<String, Object> parse(String json) {
@@ -34,6 +40,34 @@ class SweepSummaryTest {
                 "capped", "leftByCap", "bytesDeleted", "noncurrentDays", "noncurrentCutoff", "versionsScanned",
                 "noncurrentDeleted", "deleteMarkersDeleted", "errors", "lockedKeys", "listRequests", "deleteRequests",
                 "complete", "durationMs");
+    }
+
+    @Test
+    void runtimeSerializerWritesTheSummaryExactlyAsTheJsonLine() {
+        SweepSummary stoppedWithNulls = stopped(SweepSummary.LISTING_FAILED, null, "Boom");
+
+        assertThat(RuntimeSerialization.writeResponse(SAMPLE)).isEqualTo(SAMPLE.toJson());
+        assertThat(RuntimeSerialization.writeResponse(stoppedWithNulls)).isEqualTo(stoppedWithNulls.toJson());
+    }
+
+    @Test
+    void builderLeavesUnsetCountsAtZeroAndUnsetOptionalFieldsOutOfTheJson() {
+        SweepSummary minimal = SweepSummary.builder().bucket("b").prefix("").olderThan("PT1H").cutoff("c").build();
+
+        assertThat(parse(minimal.toJson())).containsOnlyKeys("bucket", "prefix", "olderThan", "cutoff", "dryRun",
+                        "versioning", "scanned", "matched", "expired", "keptLatest", "deleted", "failed", "locked",
+                        "capped", "leftByCap", "bytesDeleted", "versionsScanned", "noncurrentDeleted",
+                        "deleteMarkersDeleted", "errors", "lockedKeys", "listRequests", "deleteRequests", "complete",
+                        "durationMs")
+                .containsEntry("scanned", 0).containsEntry("complete", true).containsEntry("versioning", "Unknown")
+                .containsEntry("errors", List.of());
+    }
+
+    @Test
+    void builderRefusesASummaryWithoutItsBucket() {
+        assertThatNullPointerException()
+                .isThrownBy(() -> SweepSummary.builder().prefix("").olderThan("PT1H").cutoff("c").build())
+                .withMessage("bucket");
     }
 
     @Test
@@ -58,8 +92,11 @@ class SweepSummaryTest {
     }
 
     private static SweepSummary stopped(String stoppedBy, String resumeAfter, String failure) {
-        return new SweepSummary("b", "logs/", 30, "PT720H", "c", false, "Disabled", 10, 10, 4, 0, 4, 0, 0, false, 0,
-                40, null, null, 0, 0, 0, List.of(), List.of(), 2, 1, false, resumeAfter, stoppedBy, failure, 9);
+        return SweepSummary.builder().bucket("b").prefix("logs/").retentionDays(30).olderThan("PT720H").cutoff("c")
+                .versioning("Disabled").scanned(10).matched(10).expired(4).deleted(4).bytesDeleted(40)
+                .listRequests(2).deleteRequests(1)
+                .complete(false).resumeAfter(resumeAfter).stoppedBy(stoppedBy).failure(failure).durationMs(9)
+                .build();
     }
 
     @Test
@@ -84,8 +121,8 @@ class SweepSummaryTest {
     @Test
     void errorListIsCopiedNotShared() {
         List<KeyError> errors = new java.util.ArrayList<>();
-        SweepSummary summary = new SweepSummary("b", "p", 1, "P1D", "c", true, "Disabled", 0, 0, 0, 0, 0, 0, 0, false,
-                0, 0, null, null, 0, 0, 0, errors, List.of(), 0, 0, true, null, null, null, 0);
+        SweepSummary summary = SweepSummary.builder().bucket("b").prefix("p").retentionDays(1).olderThan("PT24H")
+                .cutoff("c").errors(errors).build();
         errors.add(new KeyError("k", "c", "m"));
 
         assertThat(summary.errors()).isEmpty();
