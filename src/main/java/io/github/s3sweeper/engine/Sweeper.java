@@ -82,13 +82,14 @@ public final class Sweeper {
         Instant cutoff = now.minus(settings.age().duration());
         Instant noncurrentCutoff = settings.noncurrentDays().isPresent()
                 ? now.minus(Duration.ofDays(settings.noncurrentDays().getAsInt())) : null;
-        Tally tally = new Tally();
-        BatchSender sender = new BatchSender(s3, settings.bucket(), settings.bypassGovernance(), retrying, pause,
-                tally::request);
-        Deleter deleter = new Deleter(sender, new DeleteCap(settings.maxDeletes(), settings.dryRun()), tally, listener,
-                settings.deleteConcurrency());
         RetentionRule rule = new RetentionRule(settings.selection(), cutoff, settings.keepLatest());
-        RetentionRule.Decisions current = currentDecisions(tally, deleter.stream());
+        // The decision lock: the keep-newest heap is shared by every listing, and so are the decisions' counts.
+        Tally tally = new Tally(rule);
+        BatchSender sender = new BatchSender(s3, settings.bucket(), settings.bypassGovernance(), retrying, pause,
+                tally.outcomes::request);
+        Deleter deleter = new Deleter(sender, new DeleteCap(settings.maxDeletes(), settings.dryRun()),
+                tally.decisions, tally.outcomes, listener, settings.deleteConcurrency());
+        RetentionRule.Decisions current = currentDecisions(tally.decisions, deleter.stream());
 
         tally.versioning = versioning();
         boolean listed = false;
@@ -109,7 +110,8 @@ public final class Sweeper {
             }
             // Entries already chosen are still deleted, so the report covers everything decided so far.
             deleter.finish();
-            tally.failure = Failures.ofListing(e, settings, tally.deleted, tally.expired, tally.lastKey);
+            tally.failure = Failures.ofListing(e, settings, tally.outcomes.deleted(), tally.decisions.expiredSoFar(),
+                    tally.lastKey);
             SweepSummary summary = tally.summary(settings, cutoff, noncurrentCutoff, elapsedMs(startNanos));
             throw new SweepFailedException(summary.failure(), summary, e);
         } finally {
@@ -118,8 +120,10 @@ public final class Sweeper {
             }
         }
         deleter.finish();
-        if (tally.failed > 0) {
-            tally.failure = Failures.ofDeletes(settings, tally.failed, tally.expired, tally.failureCodes());
+        long failed = tally.outcomes.failed();
+        if (failed > 0) {
+            tally.failure = Failures.ofDeletes(settings, failed, tally.decisions.expiredSoFar(),
+                    tally.outcomes.failureCodes());
         }
         SweepSummary summary = tally.summary(settings, cutoff, noncurrentCutoff, elapsedMs(startNanos));
         if (summary.failed() > 0) {
@@ -139,11 +143,11 @@ public final class Sweeper {
     }
 
     /** What the retention rules' decisions on current objects do: count them, and send the chosen to a stream. */
-    private static RetentionRule.Decisions currentDecisions(Tally tally, Deleter.Stream stream) {
+    private static RetentionRule.Decisions currentDecisions(DecisionCounts counts, Deleter.Stream stream) {
         return new RetentionRule.Decisions() {
             @Override
             public void delete(StoredObject object) {
-                tally.matched++;
+                counts.matched();
                 stream.schedule(new Target(object.key(), null, Target.Kind.CURRENT, object.size(),
                         object.lastModified()));
             }
@@ -151,10 +155,10 @@ public final class Sweeper {
             @Override
             public void keep(StoredObject object, RetentionRule.Keep reason) {
                 if (reason != RetentionRule.Keep.NOT_SELECTED) {
-                    tally.matched++;
+                    counts.matched();
                 }
                 if (reason == RetentionRule.Keep.KEPT_LATEST) {
-                    tally.keptLatest++;
+                    counts.keptLatest();
                 }
             }
         };
@@ -163,14 +167,15 @@ public final class Sweeper {
     private void listCurrent(RetentionRule rule, Deleter deleter, Tally tally) {
         // One lock over the rule and the counts: the keep-newest heap is shared by every listing, and a page is
         // decided in a fraction of the time its request takes.
+        DecisionCounts counts = tally.decisions;
         this.<S3Object>walk(this::objectsPage, S3Object::key, tally, deleter, stream -> {
-            RetentionRule.Decisions decisions = currentDecisions(tally, stream);
+            RetentionRule.Decisions decisions = currentDecisions(counts, stream);
             return new SubPrefixWalk.Decider<S3Object>() {
                 @Override
                 public void decide(List<S3Object> entries) {
                     synchronized (rule) {
+                        counts.scanned(entries.size());
                         for (S3Object object : entries) {
-                            tally.scanned++;
                             if (object.lastModified() != null) {
                                 rule.offer(new StoredObject(object.key(), object.lastModified(), sizeOf(object.size())),
                                         decisions);
@@ -281,15 +286,16 @@ public final class Sweeper {
     }
 
     private void listVersions(Instant noncurrentCutoff, RetentionRule rule, Deleter deleter, Tally tally) {
+        DecisionCounts counts = tally.decisions;
         this.<VersionEntry>walk(this::versionsPage, VersionEntry::key, tally, deleter, stream -> {
             // A key's versions arrive together in one listing, so each listing has a version rule of its own.
             VersionRule versionRule = new VersionRule(settings.selection(), noncurrentCutoff,
                     settings.keepNoncurrent());
-            RetentionRule.Decisions current = currentDecisions(tally, stream);
+            RetentionRule.Decisions current = currentDecisions(counts, stream);
             VersionRule.Decisions versions = new VersionRule.Decisions() {
                 @Override
                 public void current(VersionEntry entry) {
-                    tally.scanned++;
+                    counts.scanned(1);
                     rule.offer(entry.asObject(), current);
                 }
 
@@ -313,8 +319,8 @@ public final class Sweeper {
                 @Override
                 public void decide(List<VersionEntry> entries) {
                     synchronized (rule) {
+                        counts.versionsScanned(entries.size());
                         for (VersionEntry entry : entries) {
-                            tally.versionsScanned++;
                             versionRule.offer(entry, versions);
                         }
                     }
