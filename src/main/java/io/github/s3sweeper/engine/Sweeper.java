@@ -3,6 +3,7 @@ package io.github.s3sweeper.engine;
 import io.github.s3sweeper.aws.ListingPage;
 import io.github.s3sweeper.aws.Listings;
 import io.github.s3sweeper.config.SweepSettings;
+import io.github.s3sweeper.report.SweepProgress;
 import io.github.s3sweeper.report.SweepSummary;
 import io.github.s3sweeper.rules.DeleteCap;
 import io.github.s3sweeper.rules.RetentionRule;
@@ -46,6 +47,8 @@ public final class Sweeper {
     private final Budget budget;
     private final Consumer<Duration> pause;
     private final Retrying retrying;
+    /** The run in progress or the last one, for {@link #progress()}; null before the first. */
+    private volatile Live live;
 
     public Sweeper(S3Client s3, Clock clock, SweepSettings settings, SweepListener listener) {
         this(s3, clock, settings, listener, Budget.UNLIMITED);
@@ -85,6 +88,26 @@ public final class Sweeper {
         RetentionRule rule = new RetentionRule(settings.selection(), cutoff, settings.keepLatest());
         // The decision lock: the keep-newest heap is shared by every listing, and so are the decisions' counts.
         Tally tally = new Tally(rule);
+        Live running = new Live(tally.decisions, tally.outcomes, startNanos);
+        live = running;
+        try {
+            return sweep(rule, tally, cutoff, noncurrentCutoff, startNanos);
+        } finally {
+            running.end();
+        }
+    }
+
+    /**
+     * The counts of the run in progress, or of the last one once it has ended; safe to call from any thread while
+     * {@link #run()} goes on, and cheap enough to call a few times a second.
+     */
+    public SweepProgress progress() {
+        Live run = live;
+        return run == null ? SweepProgress.NOT_STARTED : run.progress();
+    }
+
+    private SweepSummary sweep(RetentionRule rule, Tally tally, Instant cutoff, Instant noncurrentCutoff,
+                               long startNanos) {
         BatchSender sender = new BatchSender(s3, settings.bucket(), settings.bypassGovernance(), retrying, pause,
                 tally.outcomes::request);
         Deleter deleter = new Deleter(sender, new DeleteCap(settings.maxDeletes(), settings.dryRun()),
@@ -429,5 +452,36 @@ public final class Sweeper {
 
     private static long elapsedMs(long startNanos) {
         return (System.nanoTime() - startNanos) / 1_000_000;
+    }
+
+    /** One run's thread-safe counts and its clock: all that {@link #progress()} reads, from any thread. */
+    private static final class Live {
+        private final DecisionCounts decisions;
+        private final OutcomeCounts outcomes;
+        private final long startNanos;
+        /** The run's length once it has ended, so that its progress stops the clock; -1 while it runs. */
+        private volatile long endedAfterNanos = -1;
+
+        Live(DecisionCounts decisions, OutcomeCounts outcomes, long startNanos) {
+            this.decisions = decisions;
+            this.outcomes = outcomes;
+            this.startNanos = startNanos;
+        }
+
+        void end() {
+            endedAfterNanos = System.nanoTime() - startNanos;
+        }
+
+        SweepProgress progress() {
+            long ended = endedAfterNanos;
+            Duration elapsed = Duration.ofNanos(ended >= 0 ? ended : System.nanoTime() - startNanos);
+            // Each count is counted after the one it follows from (sent after chosen, chosen after listed), so read
+            // in the opposite order a snapshot never shows more deleted and failed than chosen.
+            long deleted = outcomes.deleted();
+            long failed = outcomes.failed();
+            long expired = decisions.expiredSoFar();
+            long scanned = decisions.scannedSoFar();
+            return new SweepProgress(scanned, expired, deleted, failed, elapsed);
+        }
     }
 }
