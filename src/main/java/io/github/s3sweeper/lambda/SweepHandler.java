@@ -18,6 +18,7 @@ import io.github.s3sweeper.report.SweepSummary;
 import software.amazon.awssdk.services.s3.S3Client;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,12 +37,15 @@ public final class SweepHandler implements RequestHandler<Map<String, Object>, S
     private static final ClientCache SHARED_CLIENTS = new ClientCache(S3ClientFactory::create);
     /** Lambda sets it in every execution environment: where it is, metrics go to CloudWatch through the log. */
     static final String FUNCTION_NAME = "AWS_LAMBDA_FUNCTION_NAME";
+    /** How often a run logs a progress line, unless the handler is built with another interval. */
+    public static final Duration DEFAULT_PROGRESS_INTERVAL = Duration.ofSeconds(60);
 
     private final AtomicBoolean coldStart = new AtomicBoolean(true);
     private final Map<String, String> env;
     private final Clock clock;
     private final Function<S3Settings, S3Client> clients;
     private final Consumer<String> out;
+    private final Duration progressInterval;
 
     /**
      * Used by the Lambda runtime: the process environment, the system clock, one client per environment, and log
@@ -55,10 +59,23 @@ public final class SweepHandler implements RequestHandler<Map<String, Object>, S
     /** @param out where each log line goes, whole; the metrics record too, when running in Lambda */
     public SweepHandler(Map<String, String> env, Clock clock, Function<S3Settings, S3Client> clients,
                         Consumer<String> out) {
+        this(env, clock, clients, out, DEFAULT_PROGRESS_INTERVAL);
+    }
+
+    /**
+     * @param out              where each log line goes, whole; the metrics record too, when running in Lambda
+     * @param progressInterval how often a run logs a progress line; a run shorter than this logs none
+     */
+    public SweepHandler(Map<String, String> env, Clock clock, Function<S3Settings, S3Client> clients,
+                        Consumer<String> out, Duration progressInterval) {
         this.env = Map.copyOf(Objects.requireNonNull(env, "env"));
         this.clock = Objects.requireNonNull(clock, "clock");
         this.clients = Objects.requireNonNull(clients, "clients");
         this.out = Objects.requireNonNull(out, "out");
+        this.progressInterval = Objects.requireNonNull(progressInterval, "progressInterval");
+        if (progressInterval.isNegative() || progressInterval.isZero()) {
+            throw new IllegalArgumentException("progressInterval must be positive: " + progressInterval);
+        }
     }
 
     @Override
@@ -81,15 +98,17 @@ public final class SweepHandler implements RequestHandler<Map<String, Object>, S
 
         Budget budget = Budget.ofRemaining(context.getRemainingTimeInMillis(), System::nanoTime);
         Sweeper sweeper = new Sweeper(clients.apply(invocation.settings().s3()), clock, sweep, runLog, budget);
-        try {
-            SweepSummary summary = sweeper.run();
-            report(summary, runLog, log, invocation, sweepName, context);
-            return summary;
+        SweepSummary summary;
+        // The progress lines stop before the catch below or the report after it: none comes after the summary.
+        try (ProgressLog progress = ProgressLog.start(sweeper::progress, runLog, progressInterval)) {
+            summary = sweeper.run();
         } catch (SweepFailedException e) {
             report(e.summary(), runLog, log, invocation, sweepName, context);
             runLog.detail(e);
             throw e.withoutTrace();
         }
+        report(summary, runLog, log, invocation, sweepName, context);
+        return summary;
     }
 
     private void report(SweepSummary summary, RunLog runLog, JsonLog log, Invocation invocation, String sweepName,
