@@ -156,7 +156,7 @@ public record SweepSummary(
     /** The short human-readable account, in the spirit of the original script's output. */
     public String toAccount() {
         String mode = dryRun ? " (dry run: nothing deleted)" : "";
-        String threshold = retentionDays != null ? retentionDays + " days" : olderThan;
+        String threshold = AgeWords.of(retentionDays, olderThan);
         StringBuilder account = new StringBuilder();
         // The cause first: it is what the reader of a failed run is looking for.
         if (failure != null) {

@@ -119,6 +119,16 @@ class SweepSummaryTest {
     }
 
     @Test
+    void accountSaysAThresholdNotGivenInDaysInWordsNotInIso() {
+        SweepSummary minute = SweepSummary.builder().bucket("b").prefix("").olderThan("PT1M")
+                .cutoff("2026-01-01T00:00:00Z").build();
+
+        assertThat(minute.toAccount())
+                .contains("Threshold:             1 minute (objects last modified before 2026-01-01T00:00:00Z")
+                .doesNotContain("PT1M");
+    }
+
+    @Test
     void errorListIsCopiedNotShared() {
         List<KeyError> errors = new java.util.ArrayList<>();
         SweepSummary summary = SweepSummary.builder().bucket("b").prefix("p").retentionDays(1).olderThan("PT24H")
