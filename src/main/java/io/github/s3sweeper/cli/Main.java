@@ -32,6 +32,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /**
  * {@code java -jar s3-sweeper.jar [flags]}: one sweep from the command line. Every setting has a flag, generated from
@@ -53,7 +54,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args, System.getenv(), System.out, System.err, false));
+        System.exit(run(args, System.getenv(), System.out, System.err, ProgressLine::stderrIsTerminal));
     }
 
     /** Runs once and returns the exit status, with no progress line; nothing here calls {@code System.exit}. */
@@ -63,6 +64,12 @@ public final class Main {
 
     /** @param terminal stderr is a terminal: draw the live progress line there */
     public static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err, boolean terminal) {
+        return run(args, env, out, err, () -> terminal);
+    }
+
+    /** @param terminal whether stderr is a terminal, asked only when a progress line could be drawn */
+    static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err,
+                   BooleanSupplier terminal) {
         CommandLine commandLine = new CommandLine(spec());
         ParseResult parsed;
         try {
@@ -122,7 +129,7 @@ public final class Main {
     }
 
     private static int sweep(Settings settings, SweepSettings sweep, Options options, PrintStream out,
-                             PrintStream err, boolean terminal) {
+                             PrintStream err, BooleanSupplier terminal) {
         ConsoleListener listener = new ConsoleListener(out, err, options.list(), options.verbose(), sweep.dryRun());
         Budget budget = settings.maxDuration()
                 .map(limit -> {
@@ -136,9 +143,8 @@ public final class Main {
         try (S3Client client = S3ClientFactory.create(settings.s3())) {
             Sweeper sweeper = new Sweeper(client, Clock.systemUTC(), sweep, listener, budget);
             // No line while keys or per-entry lines stream to the same terminal: they would tear it.
-            boolean progress = terminal && !options.quiet() && !options.verbose() && !options.list();
-            try {
-                // PROGRESS: wired when the engine's progress snapshot lands
+            boolean progress = !options.quiet() && !options.verbose() && !options.list() && terminal.getAsBoolean();
+            try (ProgressLine line = progress ? ProgressLine.start(sweeper::progress, err) : null) {
                 summary = sweeper.run();
             } catch (SweepFailedException e) {
                 summary = e.summary();

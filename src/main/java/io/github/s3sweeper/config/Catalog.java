@@ -203,6 +203,12 @@ public final class Catalog {
             .template("MetricsNamespace")
             .description("the CloudWatch namespace of the metrics (the name Powertools uses)").build();
 
+    public static final Setting<Duration> PROGRESS_INTERVAL = Setting.named("progressInterval", ValueType.AGE)
+            .env("PROGRESS_INTERVAL").flag("--progress-interval").byDefault(Duration.ofMinutes(1), "1m")
+            .template("ProgressInterval")
+            .description("in Lambda, how often a running sweep logs a progress line (a terminal shows a live line"
+                    + " instead)").build();
+
     public static final Setting<Duration> MAX_DURATION = Setting.named("maxDuration", ValueType.AGE)
             .flag("--max-duration").byDefault("no limit (in Lambda: the function's timeout)")
             .description("stop listing after this long, report, and exit 3 with the key to resume after").build();
@@ -211,7 +217,7 @@ public final class Catalog {
     public static final List<Setting<?>> ALL = List.of(BUCKET, ALLOW_WHOLE_BUCKET, PREFIX, RETENTION_DAYS, OLDER_THAN,
             DRY_RUN, KEEP_LATEST, MAX_DELETES, INCLUDE, EXCLUDE, MIN_SIZE, MAX_SIZE, NONCURRENT_DAYS, KEEP_NONCURRENT,
             BYPASS_GOVERNANCE, DELETE_CONCURRENCY, LIST_CONCURRENCY, START_AFTER, REGION, ENDPOINT, PROFILE,
-            ATTEMPT_TIMEOUT, SWEEP_NAME, METRICS_NAMESPACE, MAX_DURATION);
+            ATTEMPT_TIMEOUT, SWEEP_NAME, METRICS_NAMESPACE, PROGRESS_INTERVAL, MAX_DURATION);
 
     /** The settings an invocation's input may override, by field name. */
     public static List<Setting<?>> inputFields() {

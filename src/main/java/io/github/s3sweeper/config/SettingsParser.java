@@ -174,6 +174,7 @@ public final class SettingsParser {
                 Optional.ofNullable(v.get(Catalog.PROFILE)));
         MetricsSettings metrics = new MetricsSettings(v.get(Catalog.METRICS_NAMESPACE),
                 Optional.ofNullable(v.get(Catalog.SWEEP_NAME)));
-        return new Settings(sweep, s3, metrics, Optional.ofNullable(v.get(Catalog.MAX_DURATION)));
+        return new Settings(sweep, s3, metrics, v.get(Catalog.PROGRESS_INTERVAL),
+                Optional.ofNullable(v.get(Catalog.MAX_DURATION)));
     }
 }

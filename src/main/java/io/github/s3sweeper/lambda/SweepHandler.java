@@ -37,8 +37,6 @@ public final class SweepHandler implements RequestHandler<Map<String, Object>, S
     private static final ClientCache SHARED_CLIENTS = new ClientCache(S3ClientFactory::create);
     /** Lambda sets it in every execution environment: where it is, metrics go to CloudWatch through the log. */
     static final String FUNCTION_NAME = "AWS_LAMBDA_FUNCTION_NAME";
-    /** How often a run logs a progress line, unless the handler is built with another interval. */
-    public static final Duration DEFAULT_PROGRESS_INTERVAL = Duration.ofSeconds(60);
 
     private final AtomicBoolean coldStart = new AtomicBoolean(true);
     private final Map<String, String> env;
@@ -56,15 +54,19 @@ public final class SweepHandler implements RequestHandler<Map<String, Object>, S
         this(System.getenv(), Clock.systemUTC(), SHARED_CLIENTS::get, line -> System.out.println(line));
     }
 
-    /** @param out where each log line goes, whole; the metrics record too, when running in Lambda */
+    /**
+     * @param out where each log line goes, whole; the metrics record too, when running in Lambda. A run logs a
+     *            progress line every PROGRESS_INTERVAL.
+     */
     public SweepHandler(Map<String, String> env, Clock clock, Function<S3Settings, S3Client> clients,
                         Consumer<String> out) {
-        this(env, clock, clients, out, DEFAULT_PROGRESS_INTERVAL);
+        this(env, clock, clients, out, null);
     }
 
     /**
      * @param out              where each log line goes, whole; the metrics record too, when running in Lambda
-     * @param progressInterval how often a run logs a progress line; a run shorter than this logs none
+     * @param progressInterval how often a run logs a progress line, whatever PROGRESS_INTERVAL says (tests: shorter
+     *                         than the setting allows); a run shorter than this logs none
      */
     public SweepHandler(Map<String, String> env, Clock clock, Function<S3Settings, S3Client> clients,
                         Consumer<String> out, Duration progressInterval) {
@@ -72,8 +74,8 @@ public final class SweepHandler implements RequestHandler<Map<String, Object>, S
         this.clock = Objects.requireNonNull(clock, "clock");
         this.clients = Objects.requireNonNull(clients, "clients");
         this.out = Objects.requireNonNull(out, "out");
-        this.progressInterval = Objects.requireNonNull(progressInterval, "progressInterval");
-        if (progressInterval.isNegative() || progressInterval.isZero()) {
+        this.progressInterval = progressInterval;
+        if (progressInterval != null && (progressInterval.isNegative() || progressInterval.isZero())) {
             throw new IllegalArgumentException("progressInterval must be positive: " + progressInterval);
         }
     }
@@ -100,7 +102,8 @@ public final class SweepHandler implements RequestHandler<Map<String, Object>, S
         Sweeper sweeper = new Sweeper(clients.apply(invocation.settings().s3()), clock, sweep, runLog, budget);
         SweepSummary summary;
         // The progress lines stop before the catch below or the report after it: none comes after the summary.
-        try (ProgressLog progress = ProgressLog.start(sweeper::progress, runLog, progressInterval)) {
+        Duration every = progressInterval != null ? progressInterval : invocation.settings().progressInterval();
+        try (ProgressLog progress = ProgressLog.start(sweeper::progress, runLog, every)) {
             summary = sweeper.run();
         } catch (SweepFailedException e) {
             report(e.summary(), runLog, log, invocation, sweepName, context);

@@ -32,7 +32,7 @@ class CommandLineSourceTest {
             Map.entry(Catalog.REGION, "eu-central-1"), Map.entry(Catalog.ENDPOINT, "http://127.0.0.1:9000"),
             Map.entry(Catalog.PROFILE, "backup-admin"), Map.entry(Catalog.ATTEMPT_TIMEOUT, "2s"),
             Map.entry(Catalog.SWEEP_NAME, "nightly"), Map.entry(Catalog.METRICS_NAMESPACE, "Team/Storage"),
-            Map.entry(Catalog.MAX_DURATION, "10m"));
+            Map.entry(Catalog.PROGRESS_INTERVAL, "5m"), Map.entry(Catalog.MAX_DURATION, "10m"));
 
     private static final Map<String, String> BASE = Map.of("BUCKET_NAME", "my-backups", "PREFIX", "logs/",
             "RETENTION_DAYS", "30", "AWS_REGION", "us-east-1", "HOME", "/nonexistent");

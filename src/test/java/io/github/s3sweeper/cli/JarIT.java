@@ -1,6 +1,7 @@
 package io.github.s3sweeper.cli;
 
 import io.github.s3sweeper.testing.EmbeddedS3;
+import io.github.s3sweeper.testing.FaultProxy;
 import io.github.s3sweeper.testing.FilesystemS3Test;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -12,6 +13,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,6 +24,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** {@code java -jar target/s3-sweeper.jar} as a user runs it, in its own JVM, against a real S3 server. */
 class JarIT extends FilesystemS3Test {
@@ -61,6 +64,17 @@ class JarIT extends FilesystemS3Test {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString()));
         command.addAll(List.of(args));
+        return start(env, command);
+    }
+
+    /** Runs {@code program} itself (such as script wrapping the jar) rather than the jar. */
+    private static Run runProgram(Map<String, String> env, String program, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(program));
+        command.addAll(List.of(args));
+        return start(env, command);
+    }
+
+    private static Run start(Map<String, String> env, List<String> command) throws Exception {
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().clear();
         builder.environment().putAll(env);
@@ -125,6 +139,38 @@ class JarIT extends FilesystemS3Test {
 
         assertThat(run.exit()).as(run.stderr()).isZero();
         assertThat(run.stderr()).doesNotContain("\r").doesNotContain("scanned ");
+    }
+
+    /**
+     * On a terminal the progress line is drawn on stderr and cleared before the account. {@code script} gives the jar
+     * a pseudo-terminal (its stdout and stderr both); the first listing is held a second through the fault proxy so
+     * the line has time to be drawn.
+     */
+    @Test
+    void aProgressLineIsDrawnWhenStderrIsATerminal(@TempDir Path storage) throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/script")), "util-linux's script is not installed");
+        // A server that does not check signatures: the proxy forwards to another port than the client signed for.
+        try (EmbeddedS3 unsigned = EmbeddedS3.filesystemUnsigned(storage);
+             FaultProxy proxy = FaultProxy.start(unsigned.endpoint())) {
+            try (software.amazon.awssdk.services.s3.S3Client client = unsigned.client()) {
+                client.createBucket(b -> b.bucket(bucket));
+            }
+            unsigned.putFile(bucket, "exports/old.csv", "a,b\n", Instant.now().minus(Duration.ofDays(10)));
+            proxy.inject(FaultProxy.Rule.stall(FaultProxy.Kind.LIST, FaultProxy.Plan.first(1), Duration.ofSeconds(1)));
+            List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+                    JAR.toString(), "--dry-run", "--s3-attempt-timeout", "30s");
+            Run run = runProgram(env(proxy.endpoint().toString()), "/usr/bin/script", "-qfec",
+                    command.stream().map(JarIT::quoted).collect(java.util.stream.Collectors.joining(" ")), "/dev/null");
+
+            assertThat(run.exit()).as(run.stdout() + run.stderr()).isZero();
+            assertThat(run.stdout()).contains("\rscanned ", "\u001b[K").contains("To delete:             1");
+            // The line is erased before the account is printed, so the account starts on a clean line.
+            assertThat(run.stdout().substring(run.stdout().lastIndexOf("\rscanned "))).contains("\r\u001b[K");
+        }
+    }
+
+    private static String quoted(String word) {
+        return "'" + word.replace("'", "'\\''") + "'";
     }
 
     @Test

@@ -80,7 +80,7 @@ class BadSettingsTableTest {
             "ALLOW_WHOLE_BUCKET", "KEEP_LATEST", "MAX_DELETES", "INCLUDE", "EXCLUDE", "MIN_SIZE", "MAX_SIZE",
             "NONCURRENT_DAYS", "KEEP_NONCURRENT", "BYPASS_GOVERNANCE", "DELETE_CONCURRENCY", "LIST_CONCURRENCY",
             "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL", "AWS_PROFILE",
-            "S3_ATTEMPT_TIMEOUT", "SWEEP_NAME", "POWERTOOLS_METRICS_NAMESPACE");
+            "S3_ATTEMPT_TIMEOUT", "SWEEP_NAME", "POWERTOOLS_METRICS_NAMESPACE", "PROGRESS_INTERVAL");
     /** Read only where the variable before them is not set: a few rows each, the same code. */
     static final Set<String> FALLBACKS = Set.of("AWS_ENDPOINT_URL", "AWS_DEFAULT_REGION");
     static final String PROFILE = "a profile name of the shared AWS config and credentials files, such as default";
@@ -345,6 +345,24 @@ class BadSettingsTableTest {
                         "36", "36 h", "1w", "٣٦h"),
                 same("OLDER_THAN", "not a duration", DURATION, noRetentionDays, INJECTIONS.toArray(String[]::new)),
 
+                // PROGRESS_INTERVAL: a duration as OLDER_THAN takes it; empty or not set is the default.
+                Stream.of(
+                        row("PROGRESS_INTERVAL", BLANK, problem("PROGRESS_INTERVAL", shown(BLANK), "blank", DURATION)),
+                        row("PROGRESS_INTERVAL", HUGE + "d", problem("PROGRESS_INTERVAL", shown(HUGE + "d"),
+                                "longer than 36500 days", DURATION)),
+                        row("PROGRESS_INTERVAL", LONG_DIGITS + "m", problem("PROGRESS_INTERVAL", "=\"" + "9".repeat(100)
+                                + "\"... (10001 characters)", "longer than 36500 days", DURATION)),
+                        row("PROGRESS_INTERVAL", "PT-1H", problem("PROGRESS_INTERVAL", shown("PT-1H"),
+                                "shorter than 1 minute", DURATION)),
+                        row("PROGRESS_INTERVAL", "PT30S", problem("PROGRESS_INTERVAL", shown("PT30S"),
+                                "shorter than 1 minute", DURATION)),
+                        row("PROGRESS_INTERVAL", CONTROL, problem("PROGRESS_INTERVAL", CONTROL_SHOWN,
+                                "not a duration", DURATION)),
+                        row("PROGRESS_INTERVAL", LONG_LETTERS, problem("PROGRESS_INTERVAL", LONG_LETTERS_SHOWN,
+                                "not a duration", DURATION))),
+                same("PROGRESS_INTERVAL", "not a duration", DURATION, Map.of(), HUGE, NEGATIVE, "60", "30s", "٣m"),
+                same("PROGRESS_INTERVAL", "not a duration", DURATION, Map.of(), INJECTIONS.toArray(String[]::new)),
+
                 // Booleans. An empty DRY_RUN or ALLOW_WHOLE_BUCKET is refused: its intent is unclear.
                 bool("DRY_RUN", true),
                 bool("ALLOW_WHOLE_BUCKET", true),
@@ -576,6 +594,12 @@ class BadSettingsTableTest {
                 outcome -> assertThat(outcome.run().log().records()).allSatisfy(line -> assertThat(line)
                         .containsEntry("sweep", "säubern"))));
         defaultsOf("S3_ATTEMPT_TIMEOUT", rows);
+        for (String value : java.util.Arrays.asList(null, EMPTY)) {
+            rows.add(new Accepted("PROGRESS_INTERVAL", value, "optional: the default", Map.of(), true,
+                    outcome -> assertThat(outcome.settings().progressInterval()).isEqualTo(java.time.Duration.ofMinutes(1))));
+        }
+        rows.add(new Accepted("PROGRESS_INTERVAL", "PT90S", "ISO-8601 seconds, a minute or more", Map.of(), true,
+                outcome -> assertThat(outcome.settings().progressInterval()).isEqualTo(java.time.Duration.ofSeconds(90))));
         // SWEEP_NAME is any printable text: it is data (a dimension value and a log field), never interpreted.
         for (String name : Stream.concat(INJECTIONS.stream(), Stream.of(HUGE, NEGATIVE, " nightly ")).toList()) {
             rows.add(new Accepted("SWEEP_NAME", name, "printable ASCII is a dimension value", Map.of(), true,
