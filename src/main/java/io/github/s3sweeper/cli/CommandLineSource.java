@@ -37,6 +37,12 @@ final class CommandLineSource implements SettingsParser.Source {
         if (flags.containsKey(setting)) {
             return new SettingsParser.Raw(label(setting), flags.get(setting));
         }
+        // The two ages are one choice: a flag for either replaces both variables, so --older-than wins over an
+        // exported RETENTION_DAYS as a flag wins over its own variable.
+        if ((setting == Catalog.RETENTION_DAYS || setting == Catalog.OLDER_THAN)
+                && (flags.containsKey(Catalog.RETENTION_DAYS) || flags.containsKey(Catalog.OLDER_THAN))) {
+            return new SettingsParser.Raw(label(setting), null);
+        }
         String value = environment.get(setting).value();
         if (value == null && setting == Catalog.REGION) {
             value = profileRegion().orElse(null);
@@ -52,17 +58,39 @@ final class CommandLineSource implements SettingsParser.Source {
 
     /** The profile's region in the config file ({@code AWS_CONFIG_FILE}, else {@code ~/.aws/config}), if any. */
     Optional<String> profileRegion() {
-        String file = env.get("AWS_CONFIG_FILE");
-        Path config = file != null && !file.isEmpty() ? Path.of(file)
-                : Path.of(env.getOrDefault("HOME", System.getProperty("user.home")), ".aws", "config");
-        if (!Files.isReadable(config)) {
+        return read(file("AWS_CONFIG_FILE", "config"), ProfileFile.Type.CONFIGURATION)
+                .flatMap(file -> file.profile(profile())).flatMap(p -> p.property("region"))
+                .filter(region -> !region.isBlank());
+    }
+
+    /** A --profile that neither shared file holds: named now, rather than as missing credentials after a request. */
+    Optional<String> profileProblem() {
+        if (!flags.containsKey(Catalog.PROFILE) || flags.get(Catalog.PROFILE).isEmpty()) {
+            return Optional.empty();
+        }
+        String name = flags.get(Catalog.PROFILE);
+        Path config = file("AWS_CONFIG_FILE", "config");
+        Path credentials = file("AWS_SHARED_CREDENTIALS_FILE", "credentials");
+        boolean found = read(config, ProfileFile.Type.CONFIGURATION).flatMap(f -> f.profile(name)).isPresent()
+                || read(credentials, ProfileFile.Type.CREDENTIALS).flatMap(f -> f.profile(name)).isPresent();
+        return found ? Optional.empty() : Optional.of(label(Catalog.PROFILE) + "=" + Main.shown(name) + ": no such"
+                + " profile in " + config + " or " + credentials + "; allowed: a profile of those files");
+    }
+
+    private Path file(String variable, String name) {
+        String file = env.get(variable);
+        return file != null && !file.isEmpty() ? Path.of(file)
+                : Path.of(env.getOrDefault("HOME", System.getProperty("user.home")), ".aws", name);
+    }
+
+    private static Optional<ProfileFile> read(Path path, ProfileFile.Type type) {
+        if (!Files.isReadable(path)) {
             return Optional.empty();
         }
         try {
-            return ProfileFile.builder().content(config).type(ProfileFile.Type.CONFIGURATION).build()
-                    .profile(profile()).flatMap(p -> p.property("region")).filter(region -> !region.isBlank());
+            return Optional.of(ProfileFile.builder().content(path).type(type).build());
         } catch (RuntimeException e) {
-            // A config file the SDK cannot read gives no Region here; the message then asks for one.
+            // A file the SDK cannot read holds no profile here; the messages then ask for what is missing.
             return Optional.empty();
         }
     }

@@ -78,6 +78,10 @@ public final class Main {
             err.println("s3-sweeper: " + e.getMessage());
             if (e instanceof CommandLine.UnmatchedArgumentException unmatched) {
                 unmatched.getSuggestions().stream().limit(3).forEach(s -> err.println("  did you mean " + s + "?"));
+                if (unmatched.getUnmatched().stream().anyMatch(arg -> !arg.startsWith("-"))) {
+                    err.println("  each flag takes one value: quote a value with spaces, and no argument stands"
+                            + " alone");
+                }
             }
             err.println("Try '" + COMMAND + " --help' for the flags and their environment variables.");
             return BAD_SETTINGS;
@@ -116,6 +120,7 @@ public final class Main {
                 problems.addAll(e.problems());
             }
         }
+        new CommandLineSource(options.flags(), env).profileProblem().ifPresent(problems::add);
         if (sweep != null && options.list() && !sweep.dryRun()) {
             problems.add("--list: lists what a dry run would delete; add --dry-run (-n)");
         }
@@ -200,15 +205,16 @@ public final class Main {
                 .footer("Exit status: 0 done; 1 the run failed (keys not deleted, a listing error); 2 bad settings"
                                 + " or flags, nothing was listed or deleted; 3 done, with work left (--max-duration"
                                 + " stopped it: resume with --start-after; or --max-deletes capped it).",
-                        "Credentials: the AWS SDK's default chain (environment, --profile/AWS_PROFILE, the shared"
-                                + " files, SSO, instance roles). Region: --region, AWS_REGION, AWS_DEFAULT_REGION,"
-                                + " then the profile's region.",
+                        "Credentials: --profile's, else the AWS SDK's default chain (the environment's keys,"
+                                + " AWS_PROFILE's profile, SSO, instance roles). Region: --region, AWS_REGION,"
+                                + " AWS_DEFAULT_REGION, then the profile's region.",
+                        "Durations: 90s, 90m, 36h, 7d or ISO-8601 (PT36H). Globs are relative to the prefix: * and ?"
+                                + " stay within one / segment, ** crosses them (**/*.gz: any depth).",
                         "Examples:",
-                        "  " + COMMAND + " --bucket my-backups --prefix logs/ --older-than 30d --dry-run",
-                        "  " + COMMAND + " -n --list --bucket my-backups --prefix logs/ --retention-days 30 | wc -l",
-                        "  " + COMMAND + " --bucket my-backups --prefix logs/ --retention-days 30 --max-deletes"
-                                + " 10000");
-        spec.usageMessage().width(100).sortOptions(false).longOptionsMaxWidth(26);
+                        "  " + COMMAND + " --bucket my-backups --prefix logs/ --older-than 30d -n",
+                        "  " + COMMAND + " --bucket my-backups --prefix logs/ --older-than 30d -n --list | wc -l",
+                        "  " + COMMAND + " --bucket my-backups --prefix logs/ --older-than 30d --max-deletes 1000");
+        spec.usageMessage().width(120).sortOptions(false).longOptionsMaxWidth(26);
         for (Setting<?> setting : Catalog.ALL) {
             spec.addOption(option(setting));
         }
@@ -223,8 +229,9 @@ public final class Main {
         spec.addOption(OptionSpec.builder("-v", "--verbose").arity("0").type(boolean.class)
                 .description("each deleted (or, on a dry run, each chosen) key on stderr").build());
         spec.addOption(OptionSpec.builder("--event").paramLabel("FILE").type(Path.class)
-                .description("apply an invocation input from this JSON file (such as one in events/), as the"
-                        + " handler does: its overrides may only tighten the settings").build());
+                .description("apply an invocation input from this JSON file (such as one in events/) as the handler"
+                        + " does: it may set the age, narrow the prefix, add filters, raise --keep-latest, lower"
+                        + " --max-deletes and turn a dry run on, never off").build());
         spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true).description("show this help").build());
         spec.addOption(OptionSpec.builder("-V", "--version").versionHelp(true).description("print the version")
                 .build());

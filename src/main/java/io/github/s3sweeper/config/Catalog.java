@@ -100,12 +100,14 @@ public final class Catalog {
     public static final Setting<List<Glob>> INCLUDE = Setting.named("include", ValueType.GLOBS)
             .env("INCLUDE").flag("--include").byDefault("all").template("Include")
             .input(ADD, SweepSettings::includes, (b, globs) -> b.addInclude(globs))
-            .description("globs on the key relative to the prefix; an object must match one").build();
+            .description("globs on the key relative to the prefix, where * stays within one / segment (**/*.gz for"
+                    + " any depth); an object must match one").build();
 
     public static final Setting<List<Glob>> EXCLUDE = Setting.named("exclude", ValueType.GLOBS)
             .env("EXCLUDE").flag("--exclude").byDefault("none").template("Exclude")
             .input(ADD, SweepSettings::exclude, (b, globs) -> b.addExclude(globs))
-            .description("globs on the key relative to the prefix; an object matching one is never deleted").build();
+            .description("globs as for INCLUDE (* within one segment, ** across); an object matching one is never"
+                    + " deleted").build();
 
     public static final Setting<Long> MIN_SIZE = Setting.named("minSize", ValueType.SIZE)
             .env("MIN_SIZE").flag("--min-size").byDefault(0L, "none").template("MinSize")
@@ -177,8 +179,9 @@ public final class Catalog {
     public static final Setting<String> PROFILE = Setting.named("profile", ValueType.text("NAME",
                     "a profile name of the shared AWS config and credentials files, such as default",
                     value -> PROFILE_NAME.matcher(value).matches() ? null : "not a profile name"))
-            .env("AWS_PROFILE").flag("--profile").byDefault("the SDK's default credential chain")
-            .description("the named profile for credentials and Region, as the AWS CLI reads it").build();
+            .flag("--profile").byDefault("AWS_PROFILE, as the SDK's default credential chain reads it")
+            .description("the shared config files' profile the credentials and Region come from, before any in the"
+                    + " environment, as the AWS CLI's --profile").build();
 
     public static final Setting<Duration> ATTEMPT_TIMEOUT = Setting.named("attemptTimeout", ValueType.text(
                     "DURATION", "a duration from 100ms to 300s, such as 10s or 500ms", "",
@@ -192,7 +195,7 @@ public final class Catalog {
                             + " keep it ASCII, which CloudWatch requires), or empty for <bucket>/<prefix>",
                     Catalog::sweepNameProblem))
             .env("SWEEP_NAME").flag("--sweep-name").byDefault("<bucket>/<prefix>").template("SweepName")
-            .description("the metrics' Sweep dimension and the sweep field of every log line").build();
+            .description("in Lambda, the metrics' Sweep dimension and the sweep field of every log line").build();
 
     public static final Setting<String> METRICS_NAMESPACE = Setting.named("metricsNamespace", ValueType.text(
                     "NAMESPACE", "a CloudWatch namespace of 1 to 255 letters, digits and . - _ / # :, not starting"
@@ -201,7 +204,7 @@ public final class Catalog {
             .env("POWERTOOLS_METRICS_NAMESPACE").flag("--metrics-namespace")
             .byDefault(MetricsSettings.DEFAULT_NAMESPACE, MetricsSettings.DEFAULT_NAMESPACE)
             .template("MetricsNamespace")
-            .description("the CloudWatch namespace of the metrics (the name Powertools uses)").build();
+            .description("in Lambda, the CloudWatch namespace of the metrics (the name Powertools uses)").build();
 
     public static final Setting<Duration> PROGRESS_INTERVAL = Setting.named("progressInterval", ValueType.AGE)
             .env("PROGRESS_INTERVAL").flag("--progress-interval").byDefault(Duration.ofMinutes(1), "1m")
@@ -237,6 +240,9 @@ public final class Catalog {
     static String bucketProblem(String value) {
         if (value.isBlank()) {
             return value.isEmpty() ? "empty" : "blank";
+        }
+        if (value.startsWith("s3://")) {
+            return "starts with s3://: give the bucket's name alone";
         }
         if (value.length() < 3 || value.length() > 63) {
             return "length " + value.length() + " is outside 3 to 63";

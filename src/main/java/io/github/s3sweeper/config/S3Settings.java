@@ -9,8 +9,8 @@ import java.util.Optional;
  * How to reach S3. {@code endpoint} is set when {@code AWS_ENDPOINT_URL_S3} or {@code AWS_ENDPOINT_URL} points
  * the function at another S3-compatible server (LocalStack, MinIO, a test server). {@code attemptTimeout}
  * ({@code S3_ATTEMPT_TIMEOUT}) bounds one attempt of one request, so a stalled answer costs seconds, not the HTTP
- * client's 30 s read timeout per attempt. {@code profile} ({@code AWS_PROFILE}, {@code --profile}) names the shared
- * config files' profile that the credentials come from.
+ * client's 30 s read timeout per attempt. {@code profile} ({@code --profile}) names the shared config files'
+ * profile that the credentials come from.
  */
 public record S3Settings(String region, Optional<URI> endpoint, Duration attemptTimeout, Optional<String> profile) {
 

@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
 final class ValueReader {
 
     static final String DURATION_ALLOWED = "a duration from 1 minute to 36500 days: ISO-8601 such as PT36H, P7D"
-            + " or P1DT12H, or short such as 90m, 36h or 7d";
+            + " or P1DT12H, or short such as 90s, 90m, 36h or 7d";
     static final String SIZE_ALLOWED = "a size in bytes, or with a unit: KB, MB, GB, TB (powers of 1000) or KiB,"
             + " MiB, GiB, TiB (powers of 1024), such as 10MB or 1GiB";
     static final String GLOBS_ALLOWED = "comma-separated glob patterns matched against the key relative to the"
@@ -25,7 +25,7 @@ final class ValueReader {
     static final String BOOLEAN_ALLOWED = "true or false";
 
     private static final Pattern WHOLE_NUMBER = Pattern.compile("-?[0-9]+");
-    private static final Pattern SHORT_DURATION = Pattern.compile("([0-9]+)([mhd])");
+    private static final Pattern SHORT_DURATION = Pattern.compile("([0-9]+)([smhd])");
     /** The ISO-8601 forms Duration reads (days, hours, minutes, seconds), so a failure to read one is an overflow. */
     private static final Pattern ISO_DAYS_HOURS_MINUTES = Pattern.compile("[-+]?P(?:[-+]?[0-9]+D)?"
             + "(?:T(?=[-+]?[0-9])(?:[-+]?[0-9]+H)?(?:[-+]?[0-9]+M)?(?:[-+]?[0-9]+(?:[.,][0-9]{0,9})?S)?)?",
@@ -264,12 +264,13 @@ final class ValueReader {
         Matcher shortForm = SHORT_DURATION.matcher(value);
         if (shortForm.matches()) {
             long amount = clampedLong(shortForm.group(1));
-            if (amount > MAX_AGE.toMinutes()) {
-                // Even in minutes more than the longest age; Duration.ofDays would overflow on the largest.
+            if (amount > MAX_AGE.toSeconds()) {
+                // Even in seconds more than the longest age; Duration.ofDays would overflow on the largest.
                 problem(label, shown(value), "longer than 36500 days", DURATION_ALLOWED);
                 return null;
             }
             duration = switch (shortForm.group(2)) {
+                case "s" -> Duration.ofSeconds(amount);
                 case "m" -> Duration.ofMinutes(amount);
                 case "h" -> Duration.ofHours(amount);
                 default -> Duration.ofDays(amount);

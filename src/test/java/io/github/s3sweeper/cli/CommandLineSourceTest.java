@@ -90,6 +90,35 @@ class CommandLineSourceTest {
     }
 
     @Test
+    void eitherAgeFlagReplacesBothAgeVariables() {
+        Map<String, String> env = new HashMap<>(BASE);
+        env.put("OLDER_THAN", "");
+
+        assertThat(parse(Map.of(Catalog.OLDER_THAN, "36h"), env).sweep().age().duration())
+                .isEqualTo(java.time.Duration.ofHours(36));
+        env.put("RETENTION_DAYS", "");
+        env.put("OLDER_THAN", "36h");
+        assertThat(parse(Map.of(Catalog.RETENTION_DAYS, "7"), env).sweep().age().days()).isEqualTo(7);
+    }
+
+    @Test
+    void aProfileNeitherSharedFileHoldsIsNamed(@TempDir Path home) throws Exception {
+        Files.createDirectories(home.resolve(".aws"));
+        Files.writeString(home.resolve(".aws/credentials"), "[backup-admin]\naws_access_key_id = a\n"
+                + "aws_secret_access_key = b\n");
+        Files.writeString(home.resolve(".aws/config"), "[profile auditor]\nregion = eu-west-1\n");
+        Map<String, String> env = new HashMap<>(BASE);
+        env.put("HOME", home.toString());
+
+        assertThat(new CommandLineSource(Map.of(Catalog.PROFILE, "backup-admin"), env).profileProblem()).isEmpty();
+        assertThat(new CommandLineSource(Map.of(Catalog.PROFILE, "auditor"), env).profileProblem()).isEmpty();
+        assertThat(new CommandLineSource(Map.of(), env).profileProblem()).isEmpty();
+        assertThat(new CommandLineSource(Map.of(Catalog.PROFILE, "nope"), env).profileProblem()).contains(
+                "--profile=\"nope\": no such profile in " + home.resolve(".aws/config") + " or "
+                        + home.resolve(".aws/credentials") + "; allowed: a profile of those files");
+    }
+
+    @Test
     void aFlagOfTheEmptyStringIsReadAsTheEmptyVariableIs() {
         Map<String, String> env = new HashMap<>(BASE);
         env.put("MAX_DELETES", "10");

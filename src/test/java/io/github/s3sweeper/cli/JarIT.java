@@ -22,6 +22,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -120,6 +121,32 @@ class JarIT extends FilesystemS3Test {
         assertThat(run.stdout()).isEqualTo("exports/2026/old.csv" + System.lineSeparator());
         assertThat(run.stderr()).contains("Threshold:             7 days");
         assertThat(keys()).hasSize(3);
+    }
+
+    /** As with the AWS CLI, --profile's credentials come before the environment's (here wrong ones). */
+    @Test
+    void aProfileNamedOnTheCommandLineGivesTheCredentials(@TempDir Path home) throws Exception {
+        Files.createDirectories(home.resolve(".aws"));
+        Files.writeString(home.resolve(".aws/credentials"), "[sweeper]\naws_access_key_id = " + EmbeddedS3.ACCESS_KEY
+                + "\naws_secret_access_key = " + EmbeddedS3.SECRET_KEY + "\n");
+        Files.writeString(home.resolve(".aws/config"), "[profile sweeper]\nregion = eu-west-1\n");
+        Map<String, String> env = new HashMap<>();
+        env.put("HOME", home.toString());
+        env.put("AWS_ACCESS_KEY_ID", "wrong-key");
+        env.put("AWS_SECRET_ACCESS_KEY", "wrong-secret");
+        List<String> flags = List.of("--bucket", bucket, "--prefix", "exports/", "--older-than", "7d", "-n",
+                "--endpoint-url", server.endpoint().toString());
+
+        Run withProfile = run(env, java.util.stream.Stream.concat(flags.stream(), Stream.of("--profile", "sweeper"))
+                .toArray(String[]::new));
+        Run withoutProfile = run(env, java.util.stream.Stream.concat(flags.stream(), Stream.of("--region", "eu-west-1"))
+                .toArray(String[]::new));
+
+        assertThat(withProfile.exit()).as(withProfile.stderr()).isZero();
+        assertThat(withProfile.stdout()).contains("To delete:             1");
+        assertThat(withoutProfile.exit()).as("the environment's wrong keys, without --profile").isEqualTo(1);
+        assertThat(withoutProfile.stderr()).contains("FAILED: S3 refused the credentials")
+                .doesNotContain("Exception in thread");
     }
 
     @Test

@@ -52,7 +52,7 @@ class BadSettingsTableTest {
             + " whole bucket, only with ALLOW_WHOLE_BUCKET=true)";
     static final String DAYS = "a whole number of days from 1 to 36500";
     static final String DURATION = "a duration from 1 minute to 36500 days: ISO-8601 such as PT36H, P7D or P1DT12H,"
-            + " or short such as 90m, 36h or 7d";
+            + " or short such as 90s, 90m, 36h or 7d";
     static final String AGE = "exactly one of RETENTION_DAYS (" + DAYS + ") or OLDER_THAN (" + DURATION + ")";
     static final String BOOLEAN = "true or false";
     static final String KEEP_LATEST = "a whole number from 0 to 100000";
@@ -79,11 +79,10 @@ class BadSettingsTableTest {
     static final List<String> SETTINGS = List.of("BUCKET_NAME", "PREFIX", "RETENTION_DAYS", "OLDER_THAN", "DRY_RUN",
             "ALLOW_WHOLE_BUCKET", "KEEP_LATEST", "MAX_DELETES", "INCLUDE", "EXCLUDE", "MIN_SIZE", "MAX_SIZE",
             "NONCURRENT_DAYS", "KEEP_NONCURRENT", "BYPASS_GOVERNANCE", "DELETE_CONCURRENCY", "LIST_CONCURRENCY",
-            "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL", "AWS_PROFILE",
+            "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL",
             "S3_ATTEMPT_TIMEOUT", "SWEEP_NAME", "POWERTOOLS_METRICS_NAMESPACE", "PROGRESS_INTERVAL");
     /** Read only where the variable before them is not set: a few rows each, the same code. */
     static final Set<String> FALLBACKS = Set.of("AWS_ENDPOINT_URL", "AWS_DEFAULT_REGION");
-    static final String PROFILE = "a profile name of the shared AWS config and credentials files, such as default";
 
     private static CountedRuns runs;
 
@@ -275,6 +274,8 @@ class BadSettingsTableTest {
                                 "length 2 is outside 3 to 63", BUCKET)),
                         row("BUCKET_NAME", "-123", problem("BUCKET_NAME", shown("-123"), BUCKET_CHARS, BUCKET)),
                         row("BUCKET_NAME", "bücket", problem("BUCKET_NAME", shown("bücket"), BUCKET_CHARS, BUCKET)),
+                        row("BUCKET_NAME", "s3://my-backups", problem("BUCKET_NAME", shown("s3://my-backups"),
+                                "starts with s3://: give the bucket's name alone", BUCKET)),
                         row("BUCKET_NAME", "My_Bucket", problem("BUCKET_NAME", shown("My_Bucket"), BUCKET_CHARS,
                                 BUCKET)),
                         row("BUCKET_NAME", CONTROL, problem("BUCKET_NAME", CONTROL_SHOWN, BUCKET_CHARS, BUCKET)),
@@ -360,7 +361,8 @@ class BadSettingsTableTest {
                                 "not a duration", DURATION)),
                         row("PROGRESS_INTERVAL", LONG_LETTERS, problem("PROGRESS_INTERVAL", LONG_LETTERS_SHOWN,
                                 "not a duration", DURATION))),
-                same("PROGRESS_INTERVAL", "not a duration", DURATION, Map.of(), HUGE, NEGATIVE, "60", "30s", "٣m"),
+                same("PROGRESS_INTERVAL", "not a duration", DURATION, Map.of(), HUGE, NEGATIVE, "60", "30 s", "٣m"),
+                same("PROGRESS_INTERVAL", "shorter than 1 minute", DURATION, Map.of(), "30s", "59s"),
                 same("PROGRESS_INTERVAL", "not a duration", DURATION, Map.of(), INJECTIONS.toArray(String[]::new)),
 
                 // Booleans. An empty DRY_RUN or ALLOW_WHOLE_BUCKET is refused: its intent is unclear.
@@ -422,14 +424,6 @@ class BadSettingsTableTest {
                 // AWS_DEFAULT_REGION, which the AWS CLI reads when AWS_REGION is not set.
                 same("AWS_DEFAULT_REGION", "not a Region name", REGION, noRegion(), "EU West", "$(rm -rf /)"),
 
-                // AWS_PROFILE: a name, never a path or text to interpret.
-                Stream.of(
-                        row("AWS_PROFILE", CONTROL, problem("AWS_PROFILE", CONTROL_SHOWN, "not a profile name",
-                                PROFILE)),
-                        row("AWS_PROFILE", LONG_LETTERS, problem("AWS_PROFILE", LONG_LETTERS_SHOWN, "not a profile"
-                                + " name", PROFILE))),
-                same("AWS_PROFILE", "not a profile name", PROFILE, Map.of(), BLANK, "dév", "my profile"),
-                same("AWS_PROFILE", "not a profile name", PROFILE, Map.of(), INJECTIONS.toArray(String[]::new)),
 
                 // S3_ATTEMPT_TIMEOUT: whole seconds or milliseconds, 100ms to 300s.
                 same("S3_ATTEMPT_TIMEOUT", "not a duration in s or ms", ATTEMPT_TIMEOUT, Map.of(), BLANK, HUGE,
@@ -565,13 +559,6 @@ class BadSettingsTableTest {
                 outcome -> assertThat(outcome.settings().s3().region()).isEqualTo("us-gov-west-1")));
         rows.add(new Accepted("AWS_DEFAULT_REGION", "eu-north-1", "read when AWS_REGION is not set", noRegion(), true,
                 outcome -> assertThat(outcome.settings().s3().region()).isEqualTo("eu-north-1")));
-        // A profile name is only a name: credentials in the environment still come first (here the test's own).
-        for (String profile : java.util.Arrays.asList(null, EMPTY, HUGE, NEGATIVE)) {
-            rows.add(new Accepted("AWS_PROFILE", profile, "a profile name, or none", Map.of(), true,
-                    outcome -> assertThat(outcome.settings().s3().profile()).isEqualTo(
-                            profile == null || profile.isEmpty() ? java.util.Optional.empty()
-                                    : java.util.Optional.of(profile))));
-        }
         // Without AWS_ENDPOINT_URL_S3 the global AWS_ENDPOINT_URL is read, as the SDK itself does.
         Map<String, String> globalEndpoint = new HashMap<>();
         globalEndpoint.put("AWS_ENDPOINT_URL", runs.endpoint());
@@ -647,10 +634,14 @@ class BadSettingsTableTest {
         row.check().accept(new Outcome(settings, run));
     }
 
-    /** Every refused value that a flag can carry: set (a flag cannot be "not set"), through its own flag. */
+    /**
+     * Every refused value that a flag can carry: set (a flag cannot be "not set"), through its own flag. Not the
+     * rows with both ages set: a flag for one age replaces both variables on the command line, so that is no error.
+     */
     static Stream<Row> refusedFlags() {
         return refused().filter(row -> row.value() != null && Catalog.byVariable(row.setting())
-                .flatMap(Setting::env).filter(row.setting()::equals).isPresent());
+                .flatMap(Setting::env).filter(row.setting()::equals).isPresent()
+                && !row.expected().contains(": both are set;"));
     }
 
     /**
@@ -677,6 +668,44 @@ class BadSettingsTableTest {
         assertThat(err.toString(StandardCharsets.UTF_8).lines()).anySatisfy(line -> assertThat(line)
                 .startsWith("  --").contains(setting.flag() + "/" + row.setting()).contains("; allowed: "));
         err.toString(StandardCharsets.UTF_8).lines().forEach(CountedRuns::assertShownSafely);
+    }
+
+    /** Settings only the command line gives, with bad values: each refused as the others, before any request. */
+    static Stream<Row> flagOnly() {
+        String longKey = "logs/" + "k".repeat(1100);
+        return Stream.of(
+                row("--profile", CONTROL, "not a profile name"),
+                row("--profile", "my profile", "not a profile name"),
+                row("--profile", LONG_LETTERS, "not a profile name"),
+                row("--profile", "../../etc/passwd", "not a profile name"),
+                row("--max-duration", "0m", "shorter than 1 minute"),
+                row("--max-duration", "forever", "not a duration"),
+                row("--max-duration", HUGE + "d", "longer than 36500 days"),
+                row("--start-after", longKey, "longer than 1024 bytes"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("flagOnly")
+    void aFlagWithoutAVariableIsRefusedBeforeAnyRequest(Row row) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        runs.connectionsSinceLastAsked();
+
+        int status = io.github.s3sweeper.cli.Main.run(new String[]{row.setting() + "=" + row.value()}, validEnv(),
+                new java.io.PrintStream(out, true, StandardCharsets.UTF_8),
+                new java.io.PrintStream(err, true, StandardCharsets.UTF_8));
+
+        assertThat(status).isEqualTo(io.github.s3sweeper.cli.Main.BAD_SETTINGS);
+        assertThat(runs.connectionsSinceLastAsked()).as("connections that reached the S3 endpoint").isZero();
+        assertThat(err.toString(StandardCharsets.UTF_8).lines()).anySatisfy(line -> assertThat(line)
+                .startsWith("  " + row.setting() + "=").contains(": " + row.expected() + "; allowed: "));
+        err.toString(StandardCharsets.UTF_8).lines().forEach(CountedRuns::assertShownSafely);
+    }
+
+    @Test
+    void theFlagOnlyRowsCoverEveryFlagWithoutAVariable() {
+        assertThat(flagOnly().map(Row::setting).distinct()).containsExactlyInAnyOrderElementsOf(Catalog.ALL.stream()
+                .filter(setting -> setting.env().isEmpty()).map(Setting::flag).toList());
     }
 
     static Map<String, String> noRegion() {
