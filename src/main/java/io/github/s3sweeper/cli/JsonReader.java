@@ -172,7 +172,7 @@ final class JsonReader {
             }
             if (c != ',') {
                 pos--;
-                throw error("expected ',' or '}' after the field's value, found " + found());
+                throw error("expected ',' or '}' after the field's value, found " + found() + commentNote());
             }
         }
     }
@@ -231,7 +231,7 @@ final class JsonReader {
             }
             if (c != ',') {
                 pos--;
-                throw error("expected ',' or ']' after the array's value, found " + found());
+                throw error("expected ',' or ']' after the array's value, found " + found() + commentNote());
             }
         }
     }
@@ -458,6 +458,10 @@ final class JsonReader {
             }
         }
         return "line " + line + ", column " + column;
+    }
+
+    private String commentNote() {
+        return !atEnd() && (peek() == '/' || peek() == '#') ? ": comments are not JSON" : "";
     }
 
     private SyntaxException unclosed(String what, int start) {

@@ -10,11 +10,7 @@ import io.github.s3sweeper.report.SweepSummary;
 import io.github.s3sweeper.report.Version;
 import software.amazon.awssdk.services.s3.S3Client;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -80,9 +76,9 @@ public final class Main {
 
         Map<String, Object> event;
         try {
-            event = readEvent(eventFile);
-        } catch (RuntimeException e) {
-            err.println("Cannot read the event file " + eventFile + ": " + e.getMessage());
+            event = eventFile == null ? new HashMap<>() : EventFile.read(eventFile);
+        } catch (EventFile.UnreadableException e) {
+            err.println(e.getMessage());
             return BAD_SETTINGS;
         }
 
@@ -96,13 +92,13 @@ public final class Main {
         LocalContext context = LocalContext.stderr(err, LogLevel.INFO);
         try {
             SweepSummary summary = handler.handleRequest(event, context);
-            out.println(RuntimeSerialization.writeResponse(summary));
+            out.println(summary.toJson());
             return OK;
         } catch (InvalidSettingsException e) {
             err.println(e.getMessage());
             return BAD_SETTINGS;
         } catch (SweepFailedException e) {
-            out.println(RuntimeSerialization.writeResponse(e.summary()));
+            out.println(e.summary().toJson());
             // Last, where a person at a terminal looks: the cause in one line.
             err.println("FAILED: " + e.getMessage());
             return RUN_FAILED;
@@ -111,21 +107,6 @@ public final class Main {
             return RUN_FAILED;
         } finally {
             built.forEach(S3Client::close);
-        }
-    }
-
-    private static Map<String, Object> readEvent(Path file) {
-        if (file == null) {
-            return new HashMap<>();
-        }
-        try (InputStream in = Files.newInputStream(file)) {
-            Map<String, Object> event = RuntimeSerialization.readEvent(in);
-            if (event == null) {
-                throw new IllegalArgumentException("it holds no JSON object");
-            }
-            return event;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.github.s3sweeper.cli;
 
+import io.github.s3sweeper.testing.RuntimeSerialization;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -386,7 +387,7 @@ class EventFileTest {
                 new Refused("an array", utf8("[1,2]"), "line 1, column 1: expected a JSON object, found an array"),
                 new Refused("a bare word", utf8("hello"), "line 1, column 1: expected a JSON object, found 'h'"),
                 new Refused("a comment", utf8("{\"trigger\":\"x\" /* nightly */}"), "line 1, column 16: expected"
-                        + " ',' or '}' after the field's value, found '/'"),
+                        + " ',' or '}' after the field's value, found '/': comments are not JSON"),
                 new Refused("a comment before a field", utf8("{// nightly\n\"trigger\":\"x\"}"), "line 1, column 2:"
                         + " found '/': comments are not JSON"),
                 new Refused("a comma before }", utf8("{\"trigger\":\"x\",}"), "line 1, column 16: expected a field"

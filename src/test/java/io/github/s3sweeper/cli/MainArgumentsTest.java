@@ -49,8 +49,11 @@ class MainArgumentsTest {
 
     @Test
     void unreadableEventFileExitsTwo(@TempDir Path dir) {
-        assertThat(run(Map.of(), "--event", dir.resolve("missing.json").toString())).isEqualTo(Main.BAD_SETTINGS);
-        assertThat(stderr()).contains("Cannot read the event file");
+        Path missing = dir.resolve("missing.json");
+
+        assertThat(run(Map.of(), "--event", missing.toString())).isEqualTo(Main.BAD_SETTINGS);
+        assertThat(stderr()).isEqualTo("Cannot read the event file " + missing + ": no such file"
+                + System.lineSeparator());
     }
 
     @Test
@@ -58,7 +61,8 @@ class MainArgumentsTest {
         Path file = Files.writeString(dir.resolve("array.json"), "[1, 2]");
 
         assertThat(run(Map.of(), "--event", file.toString())).isEqualTo(Main.BAD_SETTINGS);
-        assertThat(stderr()).contains("Cannot read the event file");
+        assertThat(stderr()).isEqualTo("Cannot read the event file " + file + ": line 1, column 1: expected a JSON"
+                + " object, found an array" + System.lineSeparator());
     }
 
     @Test
