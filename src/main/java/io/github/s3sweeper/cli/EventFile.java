@@ -136,8 +136,8 @@ public final class EventFile {
             }
             String before = out.flip().toString();
             throw unreadable(name, JsonReader.position(before, before.length()) + ": not UTF-8 (" + bytes + " at byte "
-                    + (at + 1) + " of the file); event files are read as strict UTF-8 (the Lambda runtime's reader would take some"
-                    + " invalid sequences, this reader takes none)");
+                    + (at + 1) + " of the file); event files are read as strict UTF-8 (the Lambda runtime's reader"
+                    + " would take some invalid sequences, this reader takes none)");
         }
         return out.flip().toString();
     }
