@@ -49,7 +49,7 @@ def run(server, dry_run, jvm, jfr, verbose=False, jar=JAR):
     args = ["java"] + jvm.split()
     if jfr:
         args.append(f"-XX:StartFlightRecording=filename={jfr},settings=profile")
-    args += ["-jar", jar] + (["--dry-run"] if dry_run else [])
+    args += ["-jar", jar, "--output", "json"] + (["--dry-run"] if dry_run else [])
     start = time.monotonic()
     with open(os.devnull, "w") as devnull:
         out = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=devnull, text=True)

@@ -340,7 +340,7 @@ def run_sweeper(case, endpoint, limit, dry=False, max_ram="512m", plain=False, g
         jvm.append(f"-XX:MaxRAM={max_ram}")
     if gc_log:
         jvm.append(f"-Xlog:gc,gc+heap+exit:file={gc_log}")
-    run = timed(["java"] + jvm + ["-jar", JAR] + (["--dry-run"] if dry else []), env, limit)
+    run = timed(["java"] + jvm + ["-jar", JAR, "--output", "json"] + (["--dry-run"] if dry else []), env, limit)
     summary = last_json(run.stdout)
     extra = {key: summary[key] for key in ("expired", "deleted", "failed", "listRequests", "deleteRequests",
                                            "complete") if key in summary}

@@ -41,20 +41,19 @@ public final class TryIt {
             System.out.println("== Bucket " + BUCKET + " before the run (an S3 server in this JVM at "
                     + server.endpoint() + "):");
             list(admin, now);
+            // The endpoint and the keys as a user of a local S3 server would export them; the sweep itself in flags.
             Map<String, String> env = Map.of(
-                    "BUCKET_NAME", BUCKET,
-                    "PREFIX", "backups/",
-                    "RETENTION_DAYS", "30",
-                    "AWS_REGION", "us-east-1",
                     "AWS_ENDPOINT_URL_S3", server.endpoint().toString(),
                     "AWS_ACCESS_KEY_ID", EmbeddedS3.ACCESS_KEY,
                     "AWS_SECRET_ACCESS_KEY", EmbeddedS3.SECRET_KEY);
             System.setProperty("aws.accessKeyId", EmbeddedS3.ACCESS_KEY);
             System.setProperty("aws.secretAccessKey", EmbeddedS3.SECRET_KEY);
-            System.out.println("\n== java -jar s3-sweeper.jar  with BUCKET_NAME=" + BUCKET
-                    + " PREFIX=backups/ RETENTION_DAYS=30 (logs, then the summary JSON):");
+            String[] flags = {"--bucket", BUCKET, "--prefix", "backups/", "--retention-days", "30", "--region",
+                    "us-east-1", "--verbose"};
+            System.out.println("\n== java -jar s3-sweeper.jar " + String.join(" ", flags)
+                    + "  (each deletion, then the account):");
             System.out.flush();
-            exit = Main.run(new String[0], env, System.out, System.out);
+            exit = Main.run(flags, env, System.out, System.out);
             System.out.println("\n== Exit status " + exit + "; bucket after the run:");
             list(admin, now);
         }

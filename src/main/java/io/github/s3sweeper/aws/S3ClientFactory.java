@@ -2,6 +2,7 @@ package io.github.s3sweeper.aws;
 
 import io.github.s3sweeper.config.S3Settings;
 import io.github.s3sweeper.engine.Transient;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
@@ -56,6 +57,10 @@ public final class S3ClientFactory {
                                 .retryOnException(Transient::isBrokenAnswer)
                                 .build())
                         .apiCallAttemptTimeout(settings.attemptTimeout()));
+        // A named profile (--profile, AWS_PROFILE): the SDK's default chain with that profile, so credentials in the
+        // environment still come first, as the AWS CLI takes them.
+        settings.profile().ifPresent(profile -> builder.credentialsProvider(
+                DefaultCredentialsProvider.builder().profileName(profile).build()));
         if (settings.endpoint().isPresent()) {
             builder.endpointOverride(settings.endpoint().get())
                     // Other S3 servers (LocalStack, MinIO, test servers) do not serve virtual-hosted bucket names.

@@ -49,8 +49,16 @@ public final class EventFile {
 
     /** A file that is not an event this reader takes; the message is the whole sentence to show. */
     public static final class UnreadableException extends RuntimeException {
-        UnreadableException(String message) {
-            super(message, null, false, false);
+        private final String problem;
+
+        UnreadableException(String name, String problem) {
+            super("Cannot read the event file " + name + ": " + problem, null, false, false);
+            this.problem = problem;
+        }
+
+        /** The message without the file's name: "line 3, column 18: expected ...", or "no such file". */
+        public String problem() {
+            return problem;
         }
     }
 
@@ -147,6 +155,6 @@ public final class EventFile {
     }
 
     private static UnreadableException unreadable(String name, String problem) {
-        return new UnreadableException("Cannot read the event file " + name + ": " + problem);
+        return new UnreadableException(name, problem);
     }
 }

@@ -1,86 +1,62 @@
 package io.github.s3sweeper.config;
 
-import io.github.s3sweeper.rules.Glob;
-
-import java.lang.reflect.RecordComponent;
-import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.OptionalLong;
+import java.util.Map;
 
 /**
- * Settings that one invocation's input replaces for that run; null fields leave the environment's value. The
- * bucket cannot be overridden, and a prefix only narrows the configured one: the IAM role is scoped to it.
+ * Settings that one invocation's input replaces for that run, by declaration; a setting it leaves out keeps the
+ * environment's value. How far each may move is its declaration's {@link Setting.Change}: the bucket cannot be
+ * overridden, a prefix only narrows the configured one (the IAM role is scoped to it), safety nets only tighten.
  */
-public record Overrides(
-        String prefix,
-        Integer retentionDays,
-        Duration olderThan,
-        Boolean dryRun,
-        Integer keepLatest,
-        Integer maxDeletes,
-        List<Glob> include,
-        List<Glob> exclude,
-        Long minSize,
-        Long maxSize,
-        String startAfter) {
+public record Overrides(Map<Setting<?>, Object> values) {
 
-    public static final Overrides NONE =
-            new Overrides(null, null, null, null, null, null, null, null, null, null, null);
+    public static final Overrides NONE = new Overrides(Map.of());
+
+    public Overrides {
+        for (Setting<?> setting : values.keySet()) {
+            if (!setting.isInputField()) {
+                throw new IllegalArgumentException(setting + " is not an input field");
+            }
+        }
+        values = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(values));
+    }
+
+    @SuppressWarnings("unchecked")
+    public <T> T get(Setting<T> setting) {
+        return (T) values.get(setting);
+    }
 
     /**
      * The input fields this run overrides, in declaration order; empty when it overrides nothing (as the template's
-     * {"trigger":"schedule"} does). The record's components are named after the input fields.
+     * {"trigger":"schedule"} does).
      */
     public List<String> fields() {
-        List<String> set = new ArrayList<>();
-        for (RecordComponent component : Overrides.class.getRecordComponents()) {
-            try {
-                if (component.getAccessor().invoke(this) != null) {
-                    set.add(component.getName());
-                }
-            } catch (ReflectiveOperationException e) {
-                throw new IllegalStateException("cannot read " + component.getName(), e);
-            }
-        }
-        return set;
+        return Catalog.inputFields().stream().filter(values::containsKey).map(Setting::name).toList();
     }
 
     /** The environment's settings with these applied, or one exception naming every field that does not fit. */
     public SweepSettings applyTo(SweepSettings base) {
         List<String> problems = new ArrayList<>();
-        if (prefix != null) {
-            String problem = prefix.startsWith(base.prefix())
-                    ? SettingsParser.prefixProblem(prefix, base.prefix().isEmpty(), "the input was probably not"
-                            + " written in UTF-8, or a character was lost before it")
-                    : "outside the configured PREFIX=" + ValueReader.quoted(base.prefix());
-            if (problem != null) {
-                problems.add(RunRequest.label("prefix") + "=" + ValueReader.quoted(prefix) + ": " + problem
-                        + "; allowed: a prefix that starts with " + ValueReader.quoted(base.prefix()));
+        for (Setting<?> setting : Catalog.inputFields()) {
+            if (values.containsKey(setting)) {
+                String problem = beyondChange(setting, values.get(setting), setting.current(base));
+                if (problem != null) {
+                    problems.add(RunRequest.label(setting.name()) + "=" + ValueReader.json(shown(values.get(setting)))
+                            + ": " + problem);
+                }
             }
         }
-        String effectivePrefix = prefix != null ? prefix : base.prefix();
-        if (startAfter != null && !startAfter.startsWith(effectivePrefix)) {
-            problems.add(RunRequest.label("startAfter") + "=" + ValueReader.quoted(startAfter) + ": outside the prefix "
-                    + ValueReader.quoted(effectivePrefix) + "; allowed: a key under the prefix, as a previous run's"
-                    + " resumeAfter gives");
+        String prefix = values.containsKey(Catalog.PREFIX) ? get(Catalog.PREFIX) : base.prefix();
+        String startAfter = get(Catalog.START_AFTER);
+        if (startAfter != null && !startAfter.startsWith(prefix)) {
+            problems.add(RunRequest.label(Catalog.START_AFTER.name()) + "=" + ValueReader.quoted(startAfter)
+                    + ": outside the prefix " + ValueReader.quoted(prefix) + "; allowed: a key under the prefix, as a"
+                    + " previous run's resumeAfter gives");
         }
-        if (keepLatest != null && keepLatest < base.keepLatest()) {
-            problems.add(RunRequest.label("keepLatest") + "=" + keepLatest + ": fewer than the configured KEEP_LATEST="
-                    + base.keepLatest() + "; allowed: " + base.keepLatest() + " or more (an input can only keep more)");
-        }
-        if (maxDeletes != null && base.maxDeletes().isPresent() && maxDeletes > base.maxDeletes().getAsLong()) {
-            problems.add(RunRequest.label("maxDeletes") + "=" + maxDeletes + ": more than the configured MAX_DELETES="
-                    + base.maxDeletes().getAsLong() + "; allowed: " + base.maxDeletes().getAsLong()
-                    + " or fewer (an input can only lower the cap)");
-        }
-        if (Boolean.FALSE.equals(dryRun) && base.dryRun()) {
-            // A dry run is a promise that nothing is deleted: an input may turn one on, never off.
-            problems.add(RunRequest.label("dryRun") + "=false: the environment says DRY_RUN=true (or --dry-run was"
-                    + " given); allowed: true, or leave it out");
-        }
-        long min = minSize != null ? minSize : base.minSize();
-        long max = maxSize != null ? maxSize : base.maxSize();
+        long min = values.containsKey(Catalog.MIN_SIZE) ? get(Catalog.MIN_SIZE) : base.minSize();
+        long max = values.containsKey(Catalog.MAX_SIZE) ? get(Catalog.MAX_SIZE) : base.maxSize();
         if (min > max) {
             problems.add("input fields \"minSize\" and \"maxSize\": the minimum " + min + " is larger than the maximum "
                     + max + "; allowed: a minimum no larger than the maximum");
@@ -88,40 +64,41 @@ public record Overrides(
         if (!problems.isEmpty()) {
             throw new InvalidSettingsException(problems);
         }
-        SweepSettings.Builder settings = base.toBuilder().minSize(min).maxSize(max);
-        if (prefix != null) {
-            settings.prefix(prefix);
-        }
-        if (retentionDays != null) {
-            settings.age(Age.ofDays(retentionDays));
-        }
-        if (olderThan != null) {
-            settings.age(Age.of(olderThan));
-        }
-        if (dryRun != null) {
-            settings.dryRun(dryRun);
-        }
-        if (keepLatest != null) {
-            settings.keepLatest(keepLatest);
-        }
-        if (maxDeletes != null) {
-            settings.maxDeletes(OptionalLong.of(maxDeletes));
-        }
-        // Filters only ever narrow: an input's include list must match as well as the configured one, its
-        // excludes add to the configured ones, and all patterns stay relative to the configured PREFIX.
-        if (include != null) {
-            List<List<Glob>> includes = new ArrayList<>(base.includes());
-            includes.add(include);
-            settings.includes(includes);
-        }
-        if (exclude != null) {
-            List<Glob> excludes = new ArrayList<>(base.exclude());
-            excludes.addAll(exclude);
-            settings.exclude(excludes);
-        }
-        if (startAfter != null) {
-            settings.startAfter(startAfter);
-        }
+        SweepSettings.Builder settings = base.toBuilder();
+        values.forEach((setting, value) -> setting.apply(settings, value));
         return settings.build();
+    }
+
+    /** What is wrong with moving the configured {@code now} to {@code value}, or null when the change is allowed. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static String beyondChange(Setting<?> setting, Object value, Object now) {
+        String configured = "the configured " + setting.label() + "=" + ValueReader.json(now);
+        return switch (setting.change()) {
+            case RAISE_ONLY -> ((Comparable) value).compareTo(now) < 0 ? "fewer than " + configured + "; allowed: "
+                    + now + " or more (an input can only raise it)" : null;
+            case LOWER_ONLY -> now != null && ((Comparable) value).compareTo(now) > 0 ? "more than " + configured
+                    + "; allowed: " + now + " or fewer (an input can only lower it)" : null;
+            case TURN_ON_ONLY -> Boolean.FALSE.equals(value) && Boolean.TRUE.equals(now) ? configured
+                    + " (the environment or --dry-run); allowed: true, or leave it out (an input can only turn it on)"
+                    : null;
+            case NARROW -> narrowed((String) value, (String) now, configured);
+            case FREE, ADD, NONE -> null;
+        };
+    }
+
+    /** A prefix inside the configured one, and a prefix at all. */
+    private static String narrowed(String value, String now, String configured) {
+        String problem = !value.startsWith(now) ? "outside " + configured
+                : Catalog.prefixProblem(value, "the input was probably not written in UTF-8, or a character was lost"
+                        + " before it");
+        return problem == null ? null : problem + "; allowed: a prefix that starts with " + ValueReader.quoted(now);
+    }
+
+    /** How a value shows in a message: globs as their patterns. */
+    private static Object shown(Object value) {
+        if (value instanceof List<?> list) {
+            return list.stream().map(String::valueOf).toList();
+        }
+        return value instanceof java.time.Duration d ? d.toString() : value;
     }
 }

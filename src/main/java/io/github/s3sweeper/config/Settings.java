@@ -1,5 +1,22 @@
 package io.github.s3sweeper.config;
 
-/** Everything one invocation needs, parsed once from the environment. */
-public record Settings(SweepSettings sweep, S3Settings s3, MetricsSettings metrics) {
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Everything one invocation needs, parsed once: what to sweep, how to reach S3, where metrics go, how often a long
+ * run reports its progress in Lambda, and how long the run may list when no Lambda timeout bounds it
+ * ({@code --max-duration}; in Lambda the function's timeout does).
+ */
+public record Settings(SweepSettings sweep, S3Settings s3, MetricsSettings metrics, Duration progressInterval,
+                       Optional<Duration> maxDuration) {
+
+    public Settings {
+        Objects.requireNonNull(sweep, "sweep");
+        Objects.requireNonNull(s3, "s3");
+        Objects.requireNonNull(metrics, "metrics");
+        Objects.requireNonNull(progressInterval, "progressInterval");
+        Objects.requireNonNull(maxDuration, "maxDuration");
+    }
 }

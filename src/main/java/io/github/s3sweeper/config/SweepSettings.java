@@ -3,6 +3,7 @@ package io.github.s3sweeper.config;
 import io.github.s3sweeper.rules.Glob;
 import io.github.s3sweeper.rules.Selection;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.OptionalInt;
@@ -169,6 +170,22 @@ public record SweepSettings(
 
         public Builder exclude(List<Glob> value) {
             exclude = value;
+            return this;
+        }
+
+        /** One more include list, which an object must match as well as the others. */
+        public Builder addInclude(List<Glob> value) {
+            List<List<Glob>> all = new ArrayList<>(includes);
+            all.add(value);
+            includes = all;
+            return this;
+        }
+
+        /** More excludes, beside the others. */
+        public Builder addExclude(List<Glob> value) {
+            List<Glob> all = new ArrayList<>(exclude);
+            all.addAll(value);
+            exclude = all;
             return this;
         }
 

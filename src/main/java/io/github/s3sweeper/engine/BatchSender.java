@@ -1,5 +1,6 @@
 package io.github.s3sweeper.engine;
 
+import io.github.s3sweeper.report.KeyError;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.Delete;
@@ -37,6 +38,11 @@ final class BatchSender {
 
         static Outcome deleted(Target target) {
             return new Outcome(target, Result.DELETED, null, null);
+        }
+
+        /** What the report and the log say of an entry S3 did not delete. */
+        KeyError error() {
+            return new KeyError(target.key(), target.versionId(), code, message);
         }
     }
 

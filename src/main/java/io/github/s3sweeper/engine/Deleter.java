@@ -1,6 +1,5 @@
 package io.github.s3sweeper.engine;
 
-import io.github.s3sweeper.report.KeyError;
 import io.github.s3sweeper.rules.DeleteCap;
 
 import java.util.ArrayList;
@@ -33,7 +32,8 @@ final class Deleter {
 
     private final BatchSender sender;
     private final DeleteCap cap;
-    private final Tally tally;
+    private final DecisionCounts decisions;
+    private final OutcomeCounts outcomes;
     private final SweepListener listener;
     private final int concurrency;
     private final Semaphore inFlight;
@@ -44,13 +44,17 @@ final class Deleter {
     private final Stream leftovers;
 
     /**
+     * @param decisions   where admissions are counted: entries arrive from the deciding side, under its lock
+     * @param outcomes    where what S3 made of each sent entry is counted, from the sending threads
      * @param concurrency DeleteObjects requests in flight while listing goes on; 1 sends each batch from the
      *                    thread that filled it, as a plain sequential run does
      */
-    Deleter(BatchSender sender, DeleteCap cap, Tally tally, SweepListener listener, int concurrency) {
+    Deleter(BatchSender sender, DeleteCap cap, DecisionCounts decisions, OutcomeCounts outcomes,
+            SweepListener listener, int concurrency) {
         this.sender = sender;
         this.cap = cap;
-        this.tally = tally;
+        this.decisions = decisions;
+        this.outcomes = outcomes;
         this.listener = listener;
         this.concurrency = concurrency;
         this.inFlight = new Semaphore(concurrency);
@@ -98,10 +102,10 @@ final class Deleter {
 
     /** Counts a chosen entry and asks the cap what becomes of it; true when it is to be sent. */
     private synchronized boolean admit(Target target) {
-        tally.expired++;
+        decisions.expired();
         switch (cap.next()) {
             case LEFT_BY_CAP -> {
-                tally.leftByCap++;
+                decisions.leftByCap();
                 listener.onLeftByCap(target);
                 return false;
             }
@@ -129,7 +133,7 @@ final class Deleter {
         private Stream() {
         }
 
-        /** Takes one entry the rules chose. */
+        /** Takes one entry the rules chose: on the deciding side, under its lock. */
         synchronized void schedule(Target target) {
             if (batch.containsKey(target.id())) {
                 return; // an entry listed twice by a misbehaving server is one entry, counted once
@@ -217,24 +221,13 @@ final class Deleter {
         }
     }
 
-    private void record(List<BatchSender.Outcome> outcomes) {
-        for (BatchSender.Outcome outcome : outcomes) {
-            Target target = outcome.target();
+    private void record(List<BatchSender.Outcome> batch) {
+        outcomes.record(batch);
+        for (BatchSender.Outcome outcome : batch) {
             switch (outcome.result()) {
-                case DELETED -> {
-                    tally.delete(target);
-                    listener.onDeleted(target);
-                }
-                case LOCKED -> {
-                    KeyError error = new KeyError(target.key(), target.versionId(), outcome.code(), outcome.message());
-                    tally.lock(error);
-                    listener.onLocked(error);
-                }
-                case FAILED -> {
-                    KeyError error = new KeyError(target.key(), target.versionId(), outcome.code(), outcome.message());
-                    tally.fail(error);
-                    listener.onFailed(error);
-                }
+                case DELETED -> listener.onDeleted(outcome.target());
+                case LOCKED -> listener.onLocked(outcome.error());
+                case FAILED -> listener.onFailed(outcome.error());
             }
         }
     }

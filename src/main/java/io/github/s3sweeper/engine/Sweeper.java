@@ -3,6 +3,7 @@ package io.github.s3sweeper.engine;
 import io.github.s3sweeper.aws.ListingPage;
 import io.github.s3sweeper.aws.Listings;
 import io.github.s3sweeper.config.SweepSettings;
+import io.github.s3sweeper.report.SweepProgress;
 import io.github.s3sweeper.report.SweepSummary;
 import io.github.s3sweeper.rules.DeleteCap;
 import io.github.s3sweeper.rules.RetentionRule;
@@ -46,6 +47,8 @@ public final class Sweeper {
     private final Budget budget;
     private final Consumer<Duration> pause;
     private final Retrying retrying;
+    /** The run in progress or the last one, for {@link #progress()}; null before the first. */
+    private volatile Live live;
 
     public Sweeper(S3Client s3, Clock clock, SweepSettings settings, SweepListener listener) {
         this(s3, clock, settings, listener, Budget.UNLIMITED);
@@ -82,13 +85,34 @@ public final class Sweeper {
         Instant cutoff = now.minus(settings.age().duration());
         Instant noncurrentCutoff = settings.noncurrentDays().isPresent()
                 ? now.minus(Duration.ofDays(settings.noncurrentDays().getAsInt())) : null;
-        Tally tally = new Tally();
-        BatchSender sender = new BatchSender(s3, settings.bucket(), settings.bypassGovernance(), retrying, pause,
-                tally::request);
-        Deleter deleter = new Deleter(sender, new DeleteCap(settings.maxDeletes(), settings.dryRun()), tally, listener,
-                settings.deleteConcurrency());
         RetentionRule rule = new RetentionRule(settings.selection(), cutoff, settings.keepLatest());
-        RetentionRule.Decisions current = currentDecisions(tally, deleter.stream());
+        // The decision lock: the keep-newest heap is shared by every listing, and so are the decisions' counts.
+        Tally tally = new Tally(rule);
+        Live running = new Live(tally.decisions, tally.outcomes, startNanos);
+        live = running;
+        try {
+            return sweep(rule, tally, cutoff, noncurrentCutoff, startNanos);
+        } finally {
+            running.end();
+        }
+    }
+
+    /**
+     * The counts of the run in progress, or of the last one once it has ended; safe to call from any thread while
+     * {@link #run()} goes on, and cheap enough to call a few times a second.
+     */
+    public SweepProgress progress() {
+        Live run = live;
+        return run == null ? SweepProgress.NOT_STARTED : run.progress();
+    }
+
+    private SweepSummary sweep(RetentionRule rule, Tally tally, Instant cutoff, Instant noncurrentCutoff,
+                               long startNanos) {
+        BatchSender sender = new BatchSender(s3, settings.bucket(), settings.bypassGovernance(), retrying, pause,
+                tally.outcomes::request);
+        Deleter deleter = new Deleter(sender, new DeleteCap(settings.maxDeletes(), settings.dryRun()),
+                tally.decisions, tally.outcomes, listener, settings.deleteConcurrency());
+        RetentionRule.Decisions current = currentDecisions(tally.decisions, deleter.stream());
 
         tally.versioning = versioning();
         boolean listed = false;
@@ -109,7 +133,8 @@ public final class Sweeper {
             }
             // Entries already chosen are still deleted, so the report covers everything decided so far.
             deleter.finish();
-            tally.failure = Failures.ofListing(e, settings, tally.deleted, tally.expired, tally.lastKey);
+            tally.failure = Failures.ofListing(e, settings, tally.outcomes.deleted(), tally.decisions.expiredSoFar(),
+                    tally.lastKey);
             SweepSummary summary = tally.summary(settings, cutoff, noncurrentCutoff, elapsedMs(startNanos));
             throw new SweepFailedException(summary.failure(), summary, e);
         } finally {
@@ -118,8 +143,10 @@ public final class Sweeper {
             }
         }
         deleter.finish();
-        if (tally.failed > 0) {
-            tally.failure = Failures.ofDeletes(settings, tally.failed, tally.expired, tally.failureCodes());
+        long failed = tally.outcomes.failed();
+        if (failed > 0) {
+            tally.failure = Failures.ofDeletes(settings, failed, tally.decisions.expiredSoFar(),
+                    tally.outcomes.failureCodes());
         }
         SweepSummary summary = tally.summary(settings, cutoff, noncurrentCutoff, elapsedMs(startNanos));
         if (summary.failed() > 0) {
@@ -139,11 +166,11 @@ public final class Sweeper {
     }
 
     /** What the retention rules' decisions on current objects do: count them, and send the chosen to a stream. */
-    private static RetentionRule.Decisions currentDecisions(Tally tally, Deleter.Stream stream) {
+    private static RetentionRule.Decisions currentDecisions(DecisionCounts counts, Deleter.Stream stream) {
         return new RetentionRule.Decisions() {
             @Override
             public void delete(StoredObject object) {
-                tally.matched++;
+                counts.matched();
                 stream.schedule(new Target(object.key(), null, Target.Kind.CURRENT, object.size(),
                         object.lastModified()));
             }
@@ -151,10 +178,10 @@ public final class Sweeper {
             @Override
             public void keep(StoredObject object, RetentionRule.Keep reason) {
                 if (reason != RetentionRule.Keep.NOT_SELECTED) {
-                    tally.matched++;
+                    counts.matched();
                 }
                 if (reason == RetentionRule.Keep.KEPT_LATEST) {
-                    tally.keptLatest++;
+                    counts.keptLatest();
                 }
             }
         };
@@ -163,14 +190,15 @@ public final class Sweeper {
     private void listCurrent(RetentionRule rule, Deleter deleter, Tally tally) {
         // One lock over the rule and the counts: the keep-newest heap is shared by every listing, and a page is
         // decided in a fraction of the time its request takes.
+        DecisionCounts counts = tally.decisions;
         this.<S3Object>walk(this::objectsPage, S3Object::key, tally, deleter, stream -> {
-            RetentionRule.Decisions decisions = currentDecisions(tally, stream);
+            RetentionRule.Decisions decisions = currentDecisions(counts, stream);
             return new SubPrefixWalk.Decider<S3Object>() {
                 @Override
                 public void decide(List<S3Object> entries) {
                     synchronized (rule) {
+                        counts.scanned(entries.size());
                         for (S3Object object : entries) {
-                            tally.scanned++;
                             if (object.lastModified() != null) {
                                 rule.offer(new StoredObject(object.key(), object.lastModified(), sizeOf(object.size())),
                                         decisions);
@@ -281,15 +309,16 @@ public final class Sweeper {
     }
 
     private void listVersions(Instant noncurrentCutoff, RetentionRule rule, Deleter deleter, Tally tally) {
+        DecisionCounts counts = tally.decisions;
         this.<VersionEntry>walk(this::versionsPage, VersionEntry::key, tally, deleter, stream -> {
             // A key's versions arrive together in one listing, so each listing has a version rule of its own.
             VersionRule versionRule = new VersionRule(settings.selection(), noncurrentCutoff,
                     settings.keepNoncurrent());
-            RetentionRule.Decisions current = currentDecisions(tally, stream);
+            RetentionRule.Decisions current = currentDecisions(counts, stream);
             VersionRule.Decisions versions = new VersionRule.Decisions() {
                 @Override
                 public void current(VersionEntry entry) {
-                    tally.scanned++;
+                    counts.scanned(1);
                     rule.offer(entry.asObject(), current);
                 }
 
@@ -313,8 +342,8 @@ public final class Sweeper {
                 @Override
                 public void decide(List<VersionEntry> entries) {
                     synchronized (rule) {
+                        counts.versionsScanned(entries.size());
                         for (VersionEntry entry : entries) {
-                            tally.versionsScanned++;
                             versionRule.offer(entry, versions);
                         }
                     }
@@ -423,5 +452,36 @@ public final class Sweeper {
 
     private static long elapsedMs(long startNanos) {
         return (System.nanoTime() - startNanos) / 1_000_000;
+    }
+
+    /** One run's thread-safe counts and its clock: all that {@link #progress()} reads, from any thread. */
+    private static final class Live {
+        private final DecisionCounts decisions;
+        private final OutcomeCounts outcomes;
+        private final long startNanos;
+        /** The run's length once it has ended, so that its progress stops the clock; -1 while it runs. */
+        private volatile long endedAfterNanos = -1;
+
+        Live(DecisionCounts decisions, OutcomeCounts outcomes, long startNanos) {
+            this.decisions = decisions;
+            this.outcomes = outcomes;
+            this.startNanos = startNanos;
+        }
+
+        void end() {
+            endedAfterNanos = System.nanoTime() - startNanos;
+        }
+
+        SweepProgress progress() {
+            long ended = endedAfterNanos;
+            Duration elapsed = Duration.ofNanos(ended >= 0 ? ended : System.nanoTime() - startNanos);
+            // Each count is counted after the one it follows from (sent after chosen, chosen after listed), so read
+            // in the opposite order a snapshot never shows more deleted and failed than chosen.
+            long deleted = outcomes.deleted();
+            long failed = outcomes.failed();
+            long expired = decisions.expiredSoFar();
+            long scanned = decisions.scannedSoFar();
+            return new SweepProgress(scanned, expired, deleted, failed, elapsed);
+        }
     }
 }

@@ -1,45 +1,32 @@
 package io.github.s3sweeper.engine;
 
 import io.github.s3sweeper.config.SweepSettings;
-import io.github.s3sweeper.report.KeyError;
 import io.github.s3sweeper.report.SweepSummary;
 
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
- * The running counts of one sweep. The listing thread writes the listing counts; what the senders report
- * (deletions, failures, locks, requests) goes through the synchronized methods.
+ * The record of one sweep, by who writes what. The deciding side counts in {@link #decisions}, the senders in
+ * {@link #outcomes}; those two are what other threads are handed, and both may be read from any thread. The fields
+ * here (how the listing ended, why the run stopped) belong to the thread running the sweep, and so does this object:
+ * it is handed to no other thread.
  */
 final class Tally {
 
+    final DecisionCounts decisions;
+    final OutcomeCounts outcomes = new OutcomeCounts();
     String versioning = "Unknown";
-    long scanned;
-    long matched;
-    long expired;
-    long keptLatest;
-    long deleted;
-    long failed;
-    long locked;
-    long leftByCap;
-    long bytesDeleted;
-    long versionsScanned;
-    long noncurrentDeleted;
-    long deleteMarkersDeleted;
     long listRequests;
-    long deleteRequests;
     String lastKey;
     boolean complete = true;
     String resumeAfter;
     String stoppedBy;
     String failure;
-    private final List<KeyError> errors = new ArrayList<>();
-    private final List<KeyError> lockedKeys = new ArrayList<>();
-    private final Map<String, Long> failuresByCode = new HashMap<>();
+
+    /** @param decisionLock the lock every decision is taken under */
+    Tally(Object decisionLock) {
+        this.decisions = new DecisionCounts(decisionLock);
+    }
 
     /**
      * The listing stopped before its end: the report says so, why ({@link SweepSummary#TIME_BUDGET} or
@@ -51,56 +38,25 @@ final class Tally {
         stoppedBy = why;
     }
 
-    synchronized void request() {
-        deleteRequests++;
-    }
-
-    synchronized void fail(KeyError error) {
-        failed++;
-        failuresByCode.merge(error.code(), 1L, Long::sum);
-        show(error);
-    }
-
-    /** Every failed entry counted by S3's error code, most frequent first: "AccessDenied ×3, InternalError ×1". */
-    synchronized String failureCodes() {
-        return failuresByCode.entrySet().stream()
-                .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
-                .map(e -> e.getKey() + " ×" + e.getValue())
-                .collect(Collectors.joining(", "));
-    }
-
-    /** Lists an error in the report without counting a failed entry. */
-    synchronized void show(KeyError error) {
-        if (errors.size() < SweepSummary.MAX_ERRORS) {
-            errors.add(error);
-        }
-    }
-
-    synchronized void lock(KeyError error) {
-        locked++;
-        if (lockedKeys.size() < SweepSummary.MAX_ERRORS) {
-            lockedKeys.add(error);
-        }
-    }
-
-    synchronized void delete(Target target) {
-        deleted++;
-        bytesDeleted += target.size();
-        switch (target.kind()) {
-            case NONCURRENT -> noncurrentDeleted++;
-            case EXPIRED_MARKER -> deleteMarkersDeleted++;
-            default -> {
-            }
-        }
-    }
-
-    synchronized SweepSummary summary(SweepSettings settings, Instant cutoff, Instant noncurrentCutoff, long durationMs) {
-        return new SweepSummary(settings.bucket(), settings.prefix(), settings.age().days(), settings.age().iso(),
-                cutoff.toString(), settings.dryRun(), versioning, scanned, matched, expired, keptLatest, deleted,
-                failed, locked, leftByCap > 0, leftByCap, bytesDeleted,
-                settings.noncurrentDays().isPresent() ? settings.noncurrentDays().getAsInt() : null,
-                noncurrentCutoff == null ? null : noncurrentCutoff.toString(), versionsScanned, noncurrentDeleted,
-                deleteMarkersDeleted, errors, lockedKeys, listRequests, deleteRequests, complete, resumeAfter,
-                stoppedBy, failure, durationMs);
+    SweepSummary summary(SweepSettings settings, Instant cutoff, Instant noncurrentCutoff, long durationMs) {
+        SweepSummary.Builder summary = SweepSummary.builder()
+                .bucket(settings.bucket())
+                .prefix(settings.prefix())
+                .retentionDays(settings.age().days())
+                .olderThan(settings.age().iso())
+                .cutoff(cutoff.toString())
+                .dryRun(settings.dryRun())
+                .versioning(versioning)
+                .noncurrentDays(settings.noncurrentDays().isPresent() ? settings.noncurrentDays().getAsInt() : null)
+                .noncurrentCutoff(noncurrentCutoff == null ? null : noncurrentCutoff.toString())
+                .listRequests(listRequests)
+                .complete(complete)
+                .resumeAfter(resumeAfter)
+                .stoppedBy(stoppedBy)
+                .failure(failure)
+                .durationMs(durationMs);
+        decisions.fill(summary);
+        outcomes.fill(summary);
+        return summary.build();
     }
 }

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.logging.LogLevel;
 import io.github.s3sweeper.engine.SweepListener;
 import io.github.s3sweeper.engine.Target;
 import io.github.s3sweeper.report.KeyError;
+import io.github.s3sweeper.report.SweepProgress;
 import io.github.s3sweeper.report.SweepSummary;
 import io.github.s3sweeper.report.Version;
 
@@ -16,7 +17,8 @@ import java.util.Map;
 /**
  * What a run logs, one structured line per event. A dry run logs every entry it would delete at INFO, since that list
  * is what a dry run is for; a real run logs deleted entries at DEBUG (an audit trail on demand), every failed one at
- * WARN and every version Object Lock kept at INFO. The run ends with one {@code summary} line: the human account as
+ * WARN and every version Object Lock kept at INFO. A long run logs a {@code progress} line every interval. The run
+ * ends with one {@code summary} line: the human account as
  * its message, the summary's fields beside it. Keys, sizes and S3's error texts are logged; credentials and object
  * content never reach this class.
  */
@@ -44,6 +46,11 @@ final class RunLog implements SweepListener {
         fields.put("version", Version.current());
         log.log(LogLevel.INFO, "start", String.format("Sweeping s3://%s/%s: objects older than %s%s", bucket, prefix,
                 olderThan, dryRun ? " (dry run: nothing is deleted)" : ""), fields);
+    }
+
+    /** How far a long run has got, at INFO: the counts as fields, the same in one short line as the message. */
+    void progress(SweepProgress progress) {
+        log.log(LogLevel.INFO, "progress", progress.toLine(), progress.toMap());
     }
 
     /** INFO for a complete run, WARN for one that stopped early, ERROR for one that failed. */

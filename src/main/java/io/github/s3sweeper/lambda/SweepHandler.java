@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.logging.LogLevel;
 import io.github.s3sweeper.aws.S3ClientFactory;
+import io.github.s3sweeper.config.Catalog;
 import io.github.s3sweeper.config.InvalidSettingsException;
 import io.github.s3sweeper.config.RunRequest;
 import io.github.s3sweeper.config.S3Settings;
@@ -17,6 +18,7 @@ import io.github.s3sweeper.report.SweepSummary;
 import software.amazon.awssdk.services.s3.S3Client;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,6 +43,7 @@ public final class SweepHandler implements RequestHandler<Map<String, Object>, S
     private final Clock clock;
     private final Function<S3Settings, S3Client> clients;
     private final Consumer<String> out;
+    private final Duration progressInterval;
 
     /**
      * Used by the Lambda runtime: the process environment, the system clock, one client per environment, and log
@@ -51,13 +54,30 @@ public final class SweepHandler implements RequestHandler<Map<String, Object>, S
         this(System.getenv(), Clock.systemUTC(), SHARED_CLIENTS::get, line -> System.out.println(line));
     }
 
-    /** @param out where each log line goes, whole; the metrics record too, when running in Lambda */
+    /**
+     * @param out where each log line goes, whole; the metrics record too, when running in Lambda. A run logs a
+     *            progress line every PROGRESS_INTERVAL.
+     */
     public SweepHandler(Map<String, String> env, Clock clock, Function<S3Settings, S3Client> clients,
                         Consumer<String> out) {
+        this(env, clock, clients, out, null);
+    }
+
+    /**
+     * @param out              where each log line goes, whole; the metrics record too, when running in Lambda
+     * @param progressInterval how often a run logs a progress line, whatever PROGRESS_INTERVAL says (tests: shorter
+     *                         than the setting allows); a run shorter than this logs none
+     */
+    public SweepHandler(Map<String, String> env, Clock clock, Function<S3Settings, S3Client> clients,
+                        Consumer<String> out, Duration progressInterval) {
         this.env = Map.copyOf(Objects.requireNonNull(env, "env"));
         this.clock = Objects.requireNonNull(clock, "clock");
         this.clients = Objects.requireNonNull(clients, "clients");
         this.out = Objects.requireNonNull(out, "out");
+        this.progressInterval = progressInterval;
+        if (progressInterval != null && (progressInterval.isNegative() || progressInterval.isZero())) {
+            throw new IllegalArgumentException("progressInterval must be positive: " + progressInterval);
+        }
     }
 
     @Override
@@ -80,15 +100,18 @@ public final class SweepHandler implements RequestHandler<Map<String, Object>, S
 
         Budget budget = Budget.ofRemaining(context.getRemainingTimeInMillis(), System::nanoTime);
         Sweeper sweeper = new Sweeper(clients.apply(invocation.settings().s3()), clock, sweep, runLog, budget);
-        try {
-            SweepSummary summary = sweeper.run();
-            report(summary, runLog, log, invocation, sweepName, context);
-            return summary;
+        SweepSummary summary;
+        // The progress lines stop before the catch below or the report after it: none comes after the summary.
+        Duration every = progressInterval != null ? progressInterval : invocation.settings().progressInterval();
+        try (ProgressLog progress = ProgressLog.start(sweeper::progress, runLog, every)) {
+            summary = sweeper.run();
         } catch (SweepFailedException e) {
             report(e.summary(), runLog, log, invocation, sweepName, context);
             runLog.detail(e);
             throw e.withoutTrace();
         }
+        report(summary, runLog, log, invocation, sweepName, context);
+        return summary;
     }
 
     private void report(SweepSummary summary, RunLog runLog, JsonLog log, Invocation invocation, String sweepName,
@@ -105,9 +128,9 @@ public final class SweepHandler implements RequestHandler<Map<String, Object>, S
 
     /** The sweep's name as the environment gives it, for a line written before the settings could be read. */
     private String rawSweepName() {
-        String name = env.get(SettingsParser.SWEEP_NAME);
+        String name = env.get(Catalog.SWEEP_NAME.label());
         return name != null && !name.isEmpty() ? name
-                : env.getOrDefault(SettingsParser.BUCKET_NAME, "") + "/" + env.getOrDefault(SettingsParser.PREFIX, "");
+                : env.getOrDefault(Catalog.BUCKET.label(), "") + "/" + env.getOrDefault(Catalog.PREFIX.label(), "");
     }
 
     /** The fields Powertools puts on every line, under the names Powertools users query. */

@@ -3,6 +3,7 @@ package io.github.s3sweeper.report;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The exact report of one run. {@code expired} counts everything the rules chose to delete: current objects,
@@ -37,6 +38,9 @@ import java.util.Map;
  * @param resumeAfter          when not complete: the last key examined; a run with startAfter set to it goes on
  * @param stoppedBy            when not complete, why: {@value #TIME_BUDGET} or {@value #LISTING_FAILED}
  * @param failure              when the run failed: its cause in one line, with the remedy where one is known
+ *
+ * <p>Build one by name with {@link #builder()}. The components stay flat and in this order because they are the
+ * contract: {@link #toMap()}, and the Lambda runtime's serializer, which writes the handler's response from them.
  */
 public record SweepSummary(
         String bucket,
@@ -78,8 +82,20 @@ public record SweepSummary(
     public static final String LISTING_FAILED = "listingFailed";
 
     public SweepSummary {
+        Objects.requireNonNull(bucket, "bucket");
+        Objects.requireNonNull(prefix, "prefix");
+        Objects.requireNonNull(olderThan, "olderThan");
+        Objects.requireNonNull(cutoff, "cutoff");
         errors = List.copyOf(errors);
         lockedKeys = List.copyOf(lockedKeys);
+    }
+
+    /**
+     * A summary to fill by name. Unset counts are 0, flags false (but {@code complete}: true), the optional values
+     * null, the lists empty, and {@code versioning} "Unknown"; bucket, prefix, olderThan and cutoff must be set.
+     */
+    public static Builder builder() {
+        return new Builder();
     }
 
     /** Chosen entries still in the bucket after this run (all of them on a dry run). */
@@ -140,7 +156,7 @@ public record SweepSummary(
     /** The short human-readable account, in the spirit of the original script's output. */
     public String toAccount() {
         String mode = dryRun ? " (dry run: nothing deleted)" : "";
-        String threshold = retentionDays != null ? retentionDays + " days" : olderThan;
+        String threshold = AgeWords.of(retentionDays, olderThan);
         StringBuilder account = new StringBuilder();
         // The cause first: it is what the reader of a failed run is looking for.
         if (failure != null) {
@@ -182,5 +198,205 @@ public record SweepSummary(
                     : String.format("%nThe listing failed after %s: keys after it were not examined", resumeAfter));
         }
         return account.toString();
+    }
+
+    /** Fills a {@link SweepSummary} by name; each method sets the component of the same name. */
+    public static final class Builder {
+        private String bucket;
+        private String prefix;
+        private Integer retentionDays;
+        private String olderThan;
+        private String cutoff;
+        private boolean dryRun;
+        private String versioning = "Unknown";
+        private long scanned;
+        private long matched;
+        private long expired;
+        private long keptLatest;
+        private long deleted;
+        private long failed;
+        private long locked;
+        private boolean capped;
+        private long leftByCap;
+        private long bytesDeleted;
+        private Integer noncurrentDays;
+        private String noncurrentCutoff;
+        private long versionsScanned;
+        private long noncurrentDeleted;
+        private long deleteMarkersDeleted;
+        private List<KeyError> errors = List.of();
+        private List<KeyError> lockedKeys = List.of();
+        private long listRequests;
+        private long deleteRequests;
+        private boolean complete = true;
+        private String resumeAfter;
+        private String stoppedBy;
+        private String failure;
+        private long durationMs;
+
+        private Builder() {
+        }
+
+        public Builder bucket(String bucket) {
+            this.bucket = bucket;
+            return this;
+        }
+
+        public Builder prefix(String prefix) {
+            this.prefix = prefix;
+            return this;
+        }
+
+        public Builder retentionDays(Integer retentionDays) {
+            this.retentionDays = retentionDays;
+            return this;
+        }
+
+        public Builder olderThan(String olderThan) {
+            this.olderThan = olderThan;
+            return this;
+        }
+
+        public Builder cutoff(String cutoff) {
+            this.cutoff = cutoff;
+            return this;
+        }
+
+        public Builder dryRun(boolean dryRun) {
+            this.dryRun = dryRun;
+            return this;
+        }
+
+        public Builder versioning(String versioning) {
+            this.versioning = versioning;
+            return this;
+        }
+
+        public Builder scanned(long scanned) {
+            this.scanned = scanned;
+            return this;
+        }
+
+        public Builder matched(long matched) {
+            this.matched = matched;
+            return this;
+        }
+
+        public Builder expired(long expired) {
+            this.expired = expired;
+            return this;
+        }
+
+        public Builder keptLatest(long keptLatest) {
+            this.keptLatest = keptLatest;
+            return this;
+        }
+
+        public Builder deleted(long deleted) {
+            this.deleted = deleted;
+            return this;
+        }
+
+        public Builder failed(long failed) {
+            this.failed = failed;
+            return this;
+        }
+
+        public Builder locked(long locked) {
+            this.locked = locked;
+            return this;
+        }
+
+        public Builder capped(boolean capped) {
+            this.capped = capped;
+            return this;
+        }
+
+        public Builder leftByCap(long leftByCap) {
+            this.leftByCap = leftByCap;
+            return this;
+        }
+
+        public Builder bytesDeleted(long bytesDeleted) {
+            this.bytesDeleted = bytesDeleted;
+            return this;
+        }
+
+        public Builder noncurrentDays(Integer noncurrentDays) {
+            this.noncurrentDays = noncurrentDays;
+            return this;
+        }
+
+        public Builder noncurrentCutoff(String noncurrentCutoff) {
+            this.noncurrentCutoff = noncurrentCutoff;
+            return this;
+        }
+
+        public Builder versionsScanned(long versionsScanned) {
+            this.versionsScanned = versionsScanned;
+            return this;
+        }
+
+        public Builder noncurrentDeleted(long noncurrentDeleted) {
+            this.noncurrentDeleted = noncurrentDeleted;
+            return this;
+        }
+
+        public Builder deleteMarkersDeleted(long deleteMarkersDeleted) {
+            this.deleteMarkersDeleted = deleteMarkersDeleted;
+            return this;
+        }
+
+        public Builder errors(List<KeyError> errors) {
+            this.errors = errors;
+            return this;
+        }
+
+        public Builder lockedKeys(List<KeyError> lockedKeys) {
+            this.lockedKeys = lockedKeys;
+            return this;
+        }
+
+        public Builder listRequests(long listRequests) {
+            this.listRequests = listRequests;
+            return this;
+        }
+
+        public Builder deleteRequests(long deleteRequests) {
+            this.deleteRequests = deleteRequests;
+            return this;
+        }
+
+        public Builder complete(boolean complete) {
+            this.complete = complete;
+            return this;
+        }
+
+        public Builder resumeAfter(String resumeAfter) {
+            this.resumeAfter = resumeAfter;
+            return this;
+        }
+
+        public Builder stoppedBy(String stoppedBy) {
+            this.stoppedBy = stoppedBy;
+            return this;
+        }
+
+        public Builder failure(String failure) {
+            this.failure = failure;
+            return this;
+        }
+
+        public Builder durationMs(long durationMs) {
+            this.durationMs = durationMs;
+            return this;
+        }
+
+        public SweepSummary build() {
+            return new SweepSummary(bucket, prefix, retentionDays, olderThan, cutoff, dryRun, versioning, scanned,
+                    matched, expired, keptLatest, deleted, failed, locked, capped, leftByCap, bytesDeleted,
+                    noncurrentDays, noncurrentCutoff, versionsScanned, noncurrentDeleted, deleteMarkersDeleted, errors,
+                    lockedKeys, listRequests, deleteRequests, complete, resumeAfter, stoppedBy, failure, durationMs);
+        }
     }
 }

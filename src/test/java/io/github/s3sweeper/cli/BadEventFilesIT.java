@@ -1,7 +1,6 @@
 package io.github.s3sweeper.cli;
 
 import io.github.s3sweeper.testing.CountingEndpoint;
-import io.github.s3sweeper.testing.LogLines;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,8 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * JSON, not an object, too deep, too long, or an object with fields the function refuses. Each run exits with 2 (bad
  * settings or arguments), prints nothing on stdout, and opens no connection to the S3 endpoint (a
  * {@link CountingEndpoint} counts them). Files the jar's reader ({@link EventFile}) refuses are reported in one short
- * line, "Cannot read the event file", the line and column and what was expected, also where the Lambda runtime's
- * lenient reader would have taken them; files it reads are refused by the function with its exact message.
+ * problem line, "--event FILE: line L, column C:" and what was expected, also where the Lambda runtime's lenient
+ * reader would have taken them; files it reads are refused with the function's exact messages.
  */
 class BadEventFilesIT {
 
@@ -89,11 +88,13 @@ class BadEventFilesIT {
     }
 
     /** Runs the jar with stdout and stderr in files: a megabyte on stderr must not fill a pipe nobody reads. */
-    private static Run run(Path event) throws Exception {
+    private static Run run(Path event, String... args) throws Exception {
         Path out = Files.createTempFile(dir, "stdout", ".txt");
         Path err = Files.createTempFile(dir, "stderr", ".txt");
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", JAR.toString(), "--event", event.toString());
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-jar", JAR.toString(), "--event", event.toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().clear();
         builder.environment().putAll(env());
         builder.redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.PIPE);
@@ -167,7 +168,7 @@ class BadEventFilesIT {
 
         assertThat(run.exit()).as(run.stderr()).isEqualTo(Main.BAD_SETTINGS);
         assertThat(run.stdout()).isEmpty();
-        assertThat(run.stderr()).isEqualTo("Cannot read the event file " + event + ": " + file.message() + "\n");
+        assertRefusedInOneLine(run, event, file.message());
         assertThat(s3.connections()).as("connections that reached the S3 endpoint").isZero();
     }
 
@@ -178,8 +179,17 @@ class BadEventFilesIT {
         Run run = run(event);
 
         assertThat(run.exit()).isEqualTo(Main.BAD_SETTINGS);
-        assertThat(run.stderr()).isEqualTo("Cannot read the event file " + event + ": no such file\n");
+        assertRefusedInOneLine(run, event, "no such file");
         assertThat(s3.connections()).isZero();
+    }
+
+    /** The command line's refusal: its heading, the event file's one problem line, and where to find help. */
+    private static void assertRefusedInOneLine(Run run, Path event, String problem) {
+        List<String> lines = run.stderrLines();
+        assertThat(lines).as(run.stderr()).hasSize(3);
+        assertThat(lines.get(0)).isEqualTo("s3-sweeper: invalid settings, nothing was listed or deleted:");
+        assertThat(lines.get(1)).isEqualTo("  --event " + event + ": " + problem);
+        assertThat(lines.get(2)).startsWith("Try 'java -jar s3-sweeper.jar --help'");
     }
 
     static Stream<Refused> refused() {
@@ -222,21 +232,23 @@ class BadEventFilesIT {
         assertThat(run.exit()).as(run.stderr()).isEqualTo(Main.BAD_SETTINGS);
         assertThat(run.stdout()).isEmpty();
         List<String> lines = run.stderrLines();
-        assertThat(lines).as("the invalidSettings log line, then the message").hasSize(2);
-        assertThat(LogLines.parse(lines.get(0))).containsEntry("event", "invalidSettings")
-                .containsEntry("message", file.message());
-        assertThat(lines.get(1)).isEqualTo(file.message());
+        assertThat(lines.get(0)).isEqualTo("s3-sweeper: invalid settings, nothing was listed or deleted:");
+        assertThat(lines.get(lines.size() - 1)).startsWith("Try 'java -jar s3-sweeper.jar --help'");
+        // One problem per line, each the handler's own words.
+        List<String> problems = lines.subList(1, lines.size() - 1);
+        assertThat(problems).allSatisfy(line -> assertThat(line).startsWith("  "));
+        assertThat(INVALID + String.join("; ", problems.stream().map(String::strip).toList()))
+                .isEqualTo(file.message());
         assertThat(s3.connections()).as("connections that reached the S3 endpoint").isZero();
     }
 
     @Test
     void aFileWithAByteOrderMarkRunsAsTheRuntimeWouldRunIt() throws Exception {
         // Editors on Windows write one; the runtime's reader skips it, and so does the jar's.
-        Run run = run(write("bom.json", bytes("\uFEFF{\"trigger\":\"x\"}")));
+        Run run = run(write("bom.json", bytes("\uFEFF{\"prefix\":\"exports/2026/\"}")), "--output", "json");
 
         assertThat(run.exit()).as(run.stderr()).isZero();
-        assertThat(run.stdout()).contains("\"dryRun\":false", "\"scanned\":0");
-        assertThat(run.stderr()).contains("\"trigger\":\"x\"");
+        assertThat(run.stdout()).contains("\"prefix\":\"exports/2026/\"", "\"dryRun\":false", "\"scanned\":0");
         assertThat(s3.connections()).isPositive();
     }
 

@@ -1,5 +1,7 @@
 package io.github.s3sweeper.cli;
 
+import io.github.s3sweeper.config.Catalog;
+import io.github.s3sweeper.config.Setting;
 import io.github.s3sweeper.report.Version;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,6 +17,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Argument and settings errors: each exits 2 before any client exists, so no request can be made. */
 class MainArgumentsTest {
+
+    /** Settings that parse, with an endpoint nothing listens on: the checks below come before any request. */
+    private static final Map<String, String> VALID = Map.of("BUCKET_NAME", "my-backups", "PREFIX", "logs/",
+            "RETENTION_DAYS", "30", "AWS_REGION", "us-east-1", "AWS_ENDPOINT_URL_S3", "http://127.0.0.1:9");
 
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -36,15 +42,16 @@ class MainArgumentsTest {
     }
 
     @Test
-    void unknownArgumentExitsTwoWithUsage() {
+    void anUnknownFlagExitsTwoWithTheNearestFlags() {
         assertThat(run(Map.of(), "--dryrun")).isEqualTo(Main.BAD_SETTINGS);
-        assertThat(stderr()).contains("Unknown argument: --dryrun").contains("Usage: java -jar s3-sweeper.jar");
+        assertThat(stderr()).contains("Unknown option: '--dryrun'").contains("did you mean --dry-run?")
+                .contains("Try 'java -jar s3-sweeper.jar --help'");
     }
 
     @Test
     void eventWithoutFileExitsTwo() {
         assertThat(run(Map.of(), "--event")).isEqualTo(Main.BAD_SETTINGS);
-        assertThat(stderr()).contains("--event needs a file");
+        assertThat(stderr()).contains("Missing required parameter for option '--event'");
     }
 
     @Test
@@ -52,8 +59,7 @@ class MainArgumentsTest {
         Path missing = dir.resolve("missing.json");
 
         assertThat(run(Map.of(), "--event", missing.toString())).isEqualTo(Main.BAD_SETTINGS);
-        assertThat(stderr()).isEqualTo("Cannot read the event file " + missing + ": no such file"
-                + System.lineSeparator());
+        assertThat(stderr()).contains("  --event " + missing + ": no such file" + System.lineSeparator());
     }
 
     @Test
@@ -61,17 +67,60 @@ class MainArgumentsTest {
         Path file = Files.writeString(dir.resolve("array.json"), "[1, 2]");
 
         assertThat(run(Map.of(), "--event", file.toString())).isEqualTo(Main.BAD_SETTINGS);
-        assertThat(stderr()).isEqualTo("Cannot read the event file " + file + ": line 1, column 1: expected a JSON"
-                + " object, found an array" + System.lineSeparator());
+        assertThat(stderr()).contains("  --event " + file + ": line 1, column 1: expected a JSON object, found an"
+                + " array" + System.lineSeparator());
     }
 
     @Test
-    void badSettingsExitTwoNamingEveryVariable() {
+    void badSettingsExitTwoWithOneProblemPerLineNamingFlagAndVariable() {
         assertThat(run(Map.of("RETENTION_DAYS", "0"))).isEqualTo(Main.BAD_SETTINGS);
-        assertThat(stderr()).contains("BUCKET_NAME (not set): required")
-                .contains("PREFIX (not set): required")
-                .contains("RETENTION_DAYS=\"0\": must be at least 1");
+        assertThat(stderr().lines()).contains(
+                "s3-sweeper: invalid settings, nothing was listed or deleted:",
+                "  --bucket/BUCKET_NAME (not set): required; allowed: a valid S3 bucket name: 3 to 63 characters of"
+                        + " lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit",
+                "  --prefix/PREFIX (not set): required; allowed: a key prefix of at most 1024 bytes, such as logs/ (the"
+                        + " empty prefix, meaning the whole bucket, only with ALLOW_WHOLE_BUCKET=true)",
+                "  --retention-days/RETENTION_DAYS=\"0\": must be at least 1; allowed: a whole number of days from 1"
+                        + " to 36500");
+        assertThat(stderr().lines()).allSatisfy(line -> assertThat(line.length()).isLessThan(400));
         assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
+    }
+
+    @Test
+    void aBadOutputFormatIsRefused() {
+        assertThat(run(Map.of(), "--output", "yaml")).isEqualTo(Main.BAD_SETTINGS);
+        assertThat(stderr()).contains("  --output=\"yaml\": not an output format; allowed: text or json");
+    }
+
+    @Test
+    void listIsOnlyForADryRun() {
+        assertThat(run(VALID, "--list")).isEqualTo(Main.BAD_SETTINGS);
+        assertThat(stderr()).contains("--list: lists what a dry run would delete; add --dry-run (-n)");
+    }
+
+    @Test
+    void listAndJsonBothWantStdout() {
+        assertThat(run(VALID, "-n", "--list", "-o", "json")).isEqualTo(Main.BAD_SETTINGS);
+        assertThat(stderr()).contains("--list and --output json: both write to stdout");
+    }
+
+    @Test
+    void quietAndVerboseAreRefusedTogether() {
+        assertThat(run(VALID, "-q", "-v")).isEqualTo(Main.BAD_SETTINGS);
+        assertThat(stderr()).contains("--quiet and --verbose: both are set");
+    }
+
+    @Test
+    void helpListsEverySettingWithItsFlagAndVariable() {
+        assertThat(run(Map.of(), "--help")).isEqualTo(Main.OK);
+        String help = out.toString(StandardCharsets.UTF_8).replaceAll("\\s+", " ");
+        for (Setting<?> setting : Catalog.ALL) {
+            assertThat(help).as(setting.name()).contains(setting.flag() + (setting.type().isBoolean() ? "[=" : "="));
+            setting.env().ifPresent(variable -> assertThat(help).as(setting.name()).contains("[" + variable));
+            setting.shortFlag().ifPresent(flag -> assertThat(help).contains(flag + ", " + setting.flag()));
+        }
+        assertThat(help).contains("--output=text|json", "--list", "--quiet", "--verbose", "--event=FILE",
+                "--version", "Exit status: 0 done; 1 the run failed");
     }
 
     @Test
@@ -83,18 +132,12 @@ class MainArgumentsTest {
     }
 
     @Test
-    void helpExitsZero() {
-        assertThat(run(Map.of(), "--help")).isEqualTo(Main.OK);
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("--dry-run").contains("Exit status");
-    }
-
-    @Test
     void anEventCannotSwitchOffTheDryRunFlag(@TempDir Path dir) throws Exception {
         Path file = Files.writeString(dir.resolve("live.json"), "{\"dryRun\": false}");
         Map<String, String> env = Map.of("BUCKET_NAME", "my-backups", "PREFIX", "logs/", "RETENTION_DAYS", "30",
                 "AWS_REGION", "us-east-1", "AWS_ENDPOINT_URL_S3", "http://127.0.0.1:9");
 
         assertThat(run(env, "--dry-run", "--event", file.toString())).isEqualTo(Main.BAD_SETTINGS);
-        assertThat(stderr()).contains("input field \"dryRun\"=false: the environment says DRY_RUN=true");
+        assertThat(stderr()).contains("input field \"dryRun\"=false: the configured DRY_RUN=true");
     }
 }

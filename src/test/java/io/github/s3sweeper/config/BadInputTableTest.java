@@ -351,7 +351,7 @@ class BadInputTableTest {
                     Overrides overrides = RunRequest.parse(event("{\"" + field + "\":" + json + "}")).overrides();
                     Object written = event("{\"p\":" + json + "}").get("p");
                     List<?> patterns = written instanceof List<?> list ? list : List.of(written);
-                    assertThat(field.equals("include") ? overrides.include() : overrides.exclude())
+                    assertThat(overrides.get(field.equals("include") ? Catalog.INCLUDE : Catalog.EXCLUDE))
                             .map(Object::toString).containsExactlyElementsOf(patterns.stream().map(String::valueOf)
                                     .toList());
                 }));
@@ -440,13 +440,14 @@ class BadInputTableTest {
                 new EventRow("both thresholds", "{\"retentionDays\":3,\"olderThan\":\"3d\"}", Map.of(),
                         List.of("input fields \"retentionDays\" and \"olderThan\": both are set; allowed: at most one")),
                 new EventRow("a dry run switched off", "{\"dryRun\":false}", dry, List.of("input field \"dryRun\"=false:"
-                        + " the environment says DRY_RUN=true (or --dry-run was given); allowed: true, or leave it out")),
+                        + " the configured DRY_RUN=true (the environment or --dry-run); allowed: true, or leave it out"
+                        + " (an input can only turn it on)")),
                 new EventRow("safety nets loosened", "{\"keepLatest\":0,\"maxDeletes\":101,\"minSize\":500}",
                         safetyNets, List.of(
                         "input field \"keepLatest\"=0: fewer than the configured KEEP_LATEST=3; allowed: 3 or more"
-                                + " (an input can only keep more)",
+                                + " (an input can only raise it)",
                         "input field \"maxDeletes\"=101: more than the configured MAX_DELETES=100; allowed: 100 or"
-                                + " fewer (an input can only lower the cap)",
+                                + " fewer (an input can only lower it)",
                         "input fields \"minSize\" and \"maxSize\": the minimum 500 is larger than the maximum 100;"
                                 + " allowed: a minimum no larger than the maximum")),
                 new EventRow("a startAfter outside the narrowed prefix", "{\"prefix\":\"logs/a/\",\"startAfter\":"

@@ -8,11 +8,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -81,8 +79,11 @@ class BadSettingsTableTest {
     static final List<String> SETTINGS = List.of("BUCKET_NAME", "PREFIX", "RETENTION_DAYS", "OLDER_THAN", "DRY_RUN",
             "ALLOW_WHOLE_BUCKET", "KEEP_LATEST", "MAX_DELETES", "INCLUDE", "EXCLUDE", "MIN_SIZE", "MAX_SIZE",
             "NONCURRENT_DAYS", "KEEP_NONCURRENT", "BYPASS_GOVERNANCE", "DELETE_CONCURRENCY", "LIST_CONCURRENCY",
-            "AWS_REGION", "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL", "S3_ATTEMPT_TIMEOUT", "SWEEP_NAME",
-            "POWERTOOLS_METRICS_NAMESPACE");
+            "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL", "AWS_PROFILE",
+            "S3_ATTEMPT_TIMEOUT", "SWEEP_NAME", "POWERTOOLS_METRICS_NAMESPACE", "PROGRESS_INTERVAL");
+    /** Read only where the variable before them is not set: a few rows each, the same code. */
+    static final Set<String> FALLBACKS = Set.of("AWS_ENDPOINT_URL", "AWS_DEFAULT_REGION");
+    static final String PROFILE = "a profile name of the shared AWS config and credentials files, such as default";
 
     private static CountedRuns runs;
 
@@ -344,6 +345,24 @@ class BadSettingsTableTest {
                         "36", "36 h", "1w", "٣٦h"),
                 same("OLDER_THAN", "not a duration", DURATION, noRetentionDays, INJECTIONS.toArray(String[]::new)),
 
+                // PROGRESS_INTERVAL: a duration as OLDER_THAN takes it; empty or not set is the default.
+                Stream.of(
+                        row("PROGRESS_INTERVAL", BLANK, problem("PROGRESS_INTERVAL", shown(BLANK), "blank", DURATION)),
+                        row("PROGRESS_INTERVAL", HUGE + "d", problem("PROGRESS_INTERVAL", shown(HUGE + "d"),
+                                "longer than 36500 days", DURATION)),
+                        row("PROGRESS_INTERVAL", LONG_DIGITS + "m", problem("PROGRESS_INTERVAL", "=\"" + "9".repeat(100)
+                                + "\"... (10001 characters)", "longer than 36500 days", DURATION)),
+                        row("PROGRESS_INTERVAL", "PT-1H", problem("PROGRESS_INTERVAL", shown("PT-1H"),
+                                "shorter than 1 minute", DURATION)),
+                        row("PROGRESS_INTERVAL", "PT30S", problem("PROGRESS_INTERVAL", shown("PT30S"),
+                                "shorter than 1 minute", DURATION)),
+                        row("PROGRESS_INTERVAL", CONTROL, problem("PROGRESS_INTERVAL", CONTROL_SHOWN,
+                                "not a duration", DURATION)),
+                        row("PROGRESS_INTERVAL", LONG_LETTERS, problem("PROGRESS_INTERVAL", LONG_LETTERS_SHOWN,
+                                "not a duration", DURATION))),
+                same("PROGRESS_INTERVAL", "not a duration", DURATION, Map.of(), HUGE, NEGATIVE, "60", "30s", "٣m"),
+                same("PROGRESS_INTERVAL", "not a duration", DURATION, Map.of(), INJECTIONS.toArray(String[]::new)),
+
                 // Booleans. An empty DRY_RUN or ALLOW_WHOLE_BUCKET is refused: its intent is unclear.
                 bool("DRY_RUN", true),
                 bool("ALLOW_WHOLE_BUCKET", true),
@@ -370,8 +389,8 @@ class BadSettingsTableTest {
 
                 // AWS_REGION: required (Lambda sets it).
                 Stream.of(
-                        row("AWS_REGION", null, "AWS_REGION (not set): required (Lambda sets it; set it yourself when"
-                                + " running locally); allowed: " + REGION),
+                        row("AWS_REGION", null, "AWS_REGION (not set): required (Lambda sets it; elsewhere give --region,"
+                                + " AWS_REGION, AWS_DEFAULT_REGION or a profile's region); allowed: " + REGION),
                         row("AWS_REGION", EMPTY, problem("AWS_REGION", shown(EMPTY), "empty", REGION)),
                         row("AWS_REGION", BLANK, problem("AWS_REGION", shown(BLANK), "blank", REGION)),
                         row("AWS_REGION", CONTROL, problem("AWS_REGION", CONTROL_SHOWN, "not a Region name", REGION)),
@@ -400,6 +419,17 @@ class BadSettingsTableTest {
                         INJECTIONS.toArray(String[]::new)),
                 same("AWS_ENDPOINT_URL", "not a usable endpoint URL", ENDPOINT, noEndpoints, BLANK,
                         "localhost:4566", "$(rm -rf /)"),
+                // AWS_DEFAULT_REGION, which the AWS CLI reads when AWS_REGION is not set.
+                same("AWS_DEFAULT_REGION", "not a Region name", REGION, noRegion(), "EU West", "$(rm -rf /)"),
+
+                // AWS_PROFILE: a name, never a path or text to interpret.
+                Stream.of(
+                        row("AWS_PROFILE", CONTROL, problem("AWS_PROFILE", CONTROL_SHOWN, "not a profile name",
+                                PROFILE)),
+                        row("AWS_PROFILE", LONG_LETTERS, problem("AWS_PROFILE", LONG_LETTERS_SHOWN, "not a profile"
+                                + " name", PROFILE))),
+                same("AWS_PROFILE", "not a profile name", PROFILE, Map.of(), BLANK, "dév", "my profile"),
+                same("AWS_PROFILE", "not a profile name", PROFILE, Map.of(), INJECTIONS.toArray(String[]::new)),
 
                 // S3_ATTEMPT_TIMEOUT: whole seconds or milliseconds, 100ms to 300s.
                 same("S3_ATTEMPT_TIMEOUT", "not a duration in s or ms", ATTEMPT_TIMEOUT, Map.of(), BLANK, HUGE,
@@ -533,6 +563,15 @@ class BadSettingsTableTest {
                 Map.of(), true, outcome -> assertThat(outcome.settings().sweep().maxSize()).isEqualTo(1024)));
         rows.add(new Accepted("AWS_REGION", "us-gov-west-1", "any well-formed Region name", Map.of(), true,
                 outcome -> assertThat(outcome.settings().s3().region()).isEqualTo("us-gov-west-1")));
+        rows.add(new Accepted("AWS_DEFAULT_REGION", "eu-north-1", "read when AWS_REGION is not set", noRegion(), true,
+                outcome -> assertThat(outcome.settings().s3().region()).isEqualTo("eu-north-1")));
+        // A profile name is only a name: credentials in the environment still come first (here the test's own).
+        for (String profile : java.util.Arrays.asList(null, EMPTY, HUGE, NEGATIVE)) {
+            rows.add(new Accepted("AWS_PROFILE", profile, "a profile name, or none", Map.of(), true,
+                    outcome -> assertThat(outcome.settings().s3().profile()).isEqualTo(
+                            profile == null || profile.isEmpty() ? java.util.Optional.empty()
+                                    : java.util.Optional.of(profile))));
+        }
         // Without AWS_ENDPOINT_URL_S3 the global AWS_ENDPOINT_URL is read, as the SDK itself does.
         Map<String, String> globalEndpoint = new HashMap<>();
         globalEndpoint.put("AWS_ENDPOINT_URL", runs.endpoint());
@@ -555,6 +594,12 @@ class BadSettingsTableTest {
                 outcome -> assertThat(outcome.run().log().records()).allSatisfy(line -> assertThat(line)
                         .containsEntry("sweep", "säubern"))));
         defaultsOf("S3_ATTEMPT_TIMEOUT", rows);
+        for (String value : java.util.Arrays.asList(null, EMPTY)) {
+            rows.add(new Accepted("PROGRESS_INTERVAL", value, "optional: the default", Map.of(), true,
+                    outcome -> assertThat(outcome.settings().progressInterval()).isEqualTo(java.time.Duration.ofMinutes(1))));
+        }
+        rows.add(new Accepted("PROGRESS_INTERVAL", "PT90S", "ISO-8601 seconds, a minute or more", Map.of(), true,
+                outcome -> assertThat(outcome.settings().progressInterval()).isEqualTo(java.time.Duration.ofSeconds(90))));
         // SWEEP_NAME is any printable text: it is data (a dimension value and a log field), never interpreted.
         for (String name : Stream.concat(INJECTIONS.stream(), Stream.of(HUGE, NEGATIVE, " nightly ")).toList()) {
             rows.add(new Accepted("SWEEP_NAME", name, "printable ASCII is a dimension value", Map.of(), true,
@@ -602,15 +647,47 @@ class BadSettingsTableTest {
         row.check().accept(new Outcome(settings, run));
     }
 
+    /** Every refused value that a flag can carry: set (a flag cannot be "not set"), through its own flag. */
+    static Stream<Row> refusedFlags() {
+        return refused().filter(row -> row.value() != null && Catalog.byVariable(row.setting())
+                .flatMap(Setting::env).filter(row.setting()::equals).isPresent());
+    }
+
+    /**
+     * The same bad value given as the setting's flag: the command line refuses it too, naming the flag and the
+     * variable on a line of its own, with exit status 2 and no connection to the S3 endpoint.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("refusedFlags")
+    void isRefusedAsAFlagBeforeAnyRequest(Row row) {
+        Setting<?> setting = Catalog.byVariable(row.setting()).orElseThrow();
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        runs.connectionsSinceLastAsked();
+
+        int status = io.github.s3sweeper.cli.Main.run(new String[]{setting.flag() + "=" + row.value()},
+                env(row.setting(), null, row.also()), new java.io.PrintStream(out, true, StandardCharsets.UTF_8),
+                new java.io.PrintStream(err, true, StandardCharsets.UTF_8));
+
+        assertThat(status).isEqualTo(io.github.s3sweeper.cli.Main.BAD_SETTINGS);
+        assertThat(runs.connectionsSinceLastAsked()).as("connections that reached the S3 endpoint").isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
+        // A line of its own names the flag and the variable, and what is allowed (other settings it mentions are
+        // named by their flags too, so the text is not the environment's word for word).
+        assertThat(err.toString(StandardCharsets.UTF_8).lines()).anySatisfy(line -> assertThat(line)
+                .startsWith("  --").contains(setting.flag() + "/" + row.setting()).contains("; allowed: "));
+        err.toString(StandardCharsets.UTF_8).lines().forEach(CountedRuns::assertShownSafely);
+    }
+
+    static Map<String, String> noRegion() {
+        Map<String, String> also = new HashMap<>();
+        also.put("AWS_REGION", null);
+        return also;
+    }
+
     @Test
-    void theTableCoversEveryVariableSettingsParserReads() throws IllegalAccessException {
-        Set<String> read = new LinkedHashSet<>();
-        for (Field field : SettingsParser.class.getDeclaredFields()) {
-            if (Modifier.isPublic(field.getModifiers()) && field.getType() == String.class) {
-                read.add((String) field.get(null));
-            }
-        }
-        assertThat(SETTINGS).containsExactlyInAnyOrderElementsOf(read);
+    void theTableCoversEveryVariableTheCatalogDeclares() {
+        assertThat(SETTINGS).containsExactlyInAnyOrderElementsOf(Catalog.variables());
         List<String> covered = Stream.concat(refused().map(Row::setting), accepted().map(Accepted::setting)).toList();
         assertThat(covered).containsAll(SETTINGS);
     }
@@ -622,8 +699,8 @@ class BadSettingsTableTest {
                         accepted().map(row -> Map.entry(row.setting(), String.valueOf(row.value()))))
                 .forEach(entry -> values.computeIfAbsent(entry.getKey(), name -> new ArrayList<>()).add(entry.getValue()));
         for (String setting : SETTINGS) {
-            if (setting.equals("AWS_ENDPOINT_URL")) {
-                continue; // the global fallback of AWS_ENDPOINT_URL_S3: a few rows, the same code
+            if (FALLBACKS.contains(setting)) {
+                continue;
             }
             List<String> seen = values.get(setting);
             assertThat(seen).as(setting + ": missing, empty, blank").contains("null", EMPTY);

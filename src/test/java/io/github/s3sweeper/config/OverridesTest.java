@@ -169,7 +169,8 @@ class OverridesTest {
         assertThat(RunRequest.parse(Map.of("dryRun", true)).overrides().applyTo(BASE).dryRun()).isTrue();
         assertThatThrownBy(() -> RunRequest.parse(Map.of("dryRun", false)).overrides().applyTo(dry))
                 .isInstanceOf(InvalidSettingsException.class)
-                .hasMessageContaining("input field \"dryRun\"=false: the environment says DRY_RUN=true");
+                .hasMessageContaining("input field \"dryRun\"=false: the configured DRY_RUN=true (the environment or"
+                        + " --dry-run); allowed: true, or leave it out (an input can only turn it on)");
     }
 
     @Test

@@ -210,7 +210,8 @@ class SettingsParserTest {
     @Test
     void rejectsMissingRegion() {
         assertThat(problemFor(with("AWS_REGION", null))).isEqualTo("AWS_REGION (not set): required (Lambda sets it;"
-                + " set it yourself when running locally); allowed: an AWS Region name such as us-east-1");
+                + " elsewhere give --region, AWS_REGION, AWS_DEFAULT_REGION or a profile's region); allowed: an AWS"
+                + " Region name such as us-east-1");
     }
 
     @ParameterizedTest

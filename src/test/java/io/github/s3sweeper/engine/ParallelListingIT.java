@@ -1,6 +1,7 @@
 package io.github.s3sweeper.engine;
 
 import io.github.s3sweeper.config.SweepSettings;
+import io.github.s3sweeper.report.SweepProgress;
 import io.github.s3sweeper.report.SweepSummary;
 import io.github.s3sweeper.testing.FilesystemS3Test;
 import io.github.s3sweeper.testing.S3TestClients;
@@ -24,7 +25,9 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.UnaryOperator;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -135,6 +138,49 @@ class ParallelListingIT extends FilesystemS3Test {
         // What the sub-prefixes' batches hold when they end goes out together: one request more at most.
         assertThat(parallel.summary().deleteRequests()).isBetween(sequential.summary().deleteRequests(),
                 sequential.summary().deleteRequests() + 1);
+    }
+
+    @Test
+    void progressReadDuringAConcurrentRunNeverGoesBackNorShowsMoreSentThanChosenAndEndsAtTheSummarysCounts()
+            throws InterruptedException {
+        layout().forEach((key, modified) -> server.putFile(bucket, key, "body of " + key, modified));
+        SweepSettings settings = SweepSettings.of(bucket, "logs/", DAYS, false).toBuilder().listConcurrency(16).build();
+        Sweeper sweeper = new Sweeper(watched, CLOCK, settings, SweepListener.NONE);
+        List<SweepProgress> samples = new ArrayList<>();
+        AtomicBoolean ended = new AtomicBoolean();
+        Thread reader = new Thread(() -> {
+            while (!ended.get()) {
+                samples.add(sweeper.progress());
+                LockSupport.parkNanos(200_000);
+            }
+        });
+
+        reader.start();
+        SweepSummary summary;
+        try {
+            summary = sweeper.run();
+        } finally {
+            ended.set(true);
+            reader.join();
+        }
+
+        assertThat(samples).hasSizeGreaterThan(1).allSatisfy(p -> assertThat(p.deleted() + p.failed())
+                .isLessThanOrEqualTo(p.expired()).isLessThanOrEqualTo(p.scanned()));
+        for (int i = 1; i < samples.size(); i++) {
+            SweepProgress before = samples.get(i - 1);
+            SweepProgress after = samples.get(i);
+            assertThat(after.scanned()).isGreaterThanOrEqualTo(before.scanned());
+            assertThat(after.expired()).isGreaterThanOrEqualTo(before.expired());
+            assertThat(after.deleted()).isGreaterThanOrEqualTo(before.deleted());
+        }
+        assertThat(sweeper.progress()).satisfies(last -> {
+            assertThat(last.scanned()).isEqualTo(summary.scanned());
+            assertThat(last.expired()).isEqualTo(summary.expired()).isPositive();
+            assertThat(last.deleted()).isEqualTo(summary.deleted());
+            assertThat(last.failed()).isZero();
+        });
+        assertThat(sweeper.progress().elapsed()).as("the clock stops with the run")
+                .isEqualTo(sweeper.progress().elapsed());
     }
 
     @Test

@@ -59,7 +59,8 @@ class SubPrefixWalkTest {
         }), d -> {
         }, () -> {
         });
-        return new Deleter(never, new DeleteCap(OptionalLong.empty(), true), new Tally(), SweepListener.NONE, 1);
+        return new Deleter(never, new DeleteCap(OptionalLong.empty(), true), new DecisionCounts(new Object()),
+                new OutcomeCounts(), SweepListener.NONE, 1);
     }
 
     private static SubPrefixWalk.Result walk(ModelBucket bucket, String startAfter, int concurrency, Budget budget,

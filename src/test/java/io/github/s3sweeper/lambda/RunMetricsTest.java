@@ -12,9 +12,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class RunMetricsTest {
 
-    private static final SweepSummary STOPPED = new SweepSummary("b", "logs/", 30, "PT720H", "2026-01-01T00:00:00Z",
-            false, "Disabled", 2500, 2400, 1200, 3, 1197, 2, 1, false, 0, 987_654_321L, null, null, 0, 0, 0,
-            List.of(), List.of(), 3, 2, false, "logs/k", SweepSummary.TIME_BUDGET, null, 4321);
+    private static final SweepSummary STOPPED = SweepSummary.builder()
+            .bucket("b").prefix("logs/").retentionDays(30).olderThan("PT720H").cutoff("2026-01-01T00:00:00Z")
+            .versioning("Disabled")
+            .scanned(2500).matched(2400).expired(1200).keptLatest(3).deleted(1197).failed(2).locked(1)
+            .bytesDeleted(987_654_321L).listRequests(3).deleteRequests(2)
+            .complete(false).resumeAfter("logs/k").stoppedBy(SweepSummary.TIME_BUDGET).durationMs(4321)
+            .build();
 
     private static Map<String, Object> record(SweepSummary summary) {
         return LogLines.parse(RunMetrics.record(summary, "S3Sweeper", "nightly", Instant.ofEpochMilli(1_000),
@@ -49,8 +53,8 @@ class RunMetricsTest {
 
     @Test
     void aRunThatDidNotReachTheEndOfThePrefixCountsAsIncomplete() {
-        SweepSummary complete = new SweepSummary("b", "logs/", 30, "PT720H", "c", false, "Disabled", 1, 1, 0, 0, 0, 0,
-                0, false, 0, 0, null, null, 0, 0, 0, List.of(), List.of(), 1, 0, true, null, null, null, 5);
+        SweepSummary complete = SweepSummary.builder().bucket("b").prefix("logs/").olderThan("PT720H").cutoff("c")
+                .scanned(1).matched(1).listRequests(1).durationMs(5).build();
 
         assertThat(record(STOPPED)).containsEntry("IncompleteRuns", 1);
         assertThat(record(complete)).containsEntry("IncompleteRuns", 0);

@@ -42,6 +42,11 @@ public final class CountedRuns implements AutoCloseable {
         return s3.endpoint().toString();
     }
 
+    /** Connections that reached the endpoint since the last call, for runs this class did not start (the CLI's). */
+    public int connectionsSinceLastAsked() {
+        return s3.connections();
+    }
+
     public Refusal refusal(Map<String, String> env, Map<String, Object> event) {
         s3.connections();
         LogLines log = new LogLines();

@@ -2,7 +2,6 @@ package io.github.s3sweeper.testing;
 
 import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import com.amazonaws.services.lambda.runtime.logging.LogLevel;
-import io.github.s3sweeper.cli.LocalContext;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;

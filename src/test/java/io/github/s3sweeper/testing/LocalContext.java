@@ -1,4 +1,4 @@
-package io.github.s3sweeper.cli;
+package io.github.s3sweeper.testing;
 
 import com.amazonaws.services.lambda.runtime.ClientContext;
 import com.amazonaws.services.lambda.runtime.CognitoIdentity;
@@ -10,7 +10,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
-/** A Lambda context for runs outside Lambda: no time limit, and the logger it is given. */
+/** A Lambda context for handler tests outside Lambda: no time limit, and the logger it is given. */
 public class LocalContext implements Context {
 
     private final String requestId = UUID.randomUUID().toString();

@@ -1,0 +1,375 @@
+package io.github.s3sweeper.config;
+
+import io.github.s3sweeper.rules.Glob;
+import io.github.s3sweeper.rules.Selection;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static io.github.s3sweeper.config.Setting.Change.ADD;
+import static io.github.s3sweeper.config.Setting.Change.FREE;
+import static io.github.s3sweeper.config.Setting.Change.LOWER_ONLY;
+import static io.github.s3sweeper.config.Setting.Change.NARROW;
+import static io.github.s3sweeper.config.Setting.Change.RAISE_ONLY;
+import static io.github.s3sweeper.config.Setting.Change.TURN_ON_ONLY;
+
+/**
+ * Every setting, each declared once, in the order the help, the README's table and the messages list them. Adding a
+ * setting means a declaration here, the rule that uses it, and its parameter in template.yaml (a test compares them).
+ */
+public final class Catalog {
+
+    public static final int MIN_RETENTION_DAYS = 1;
+    public static final int MAX_RETENTION_DAYS = 36_500;
+    static final int MAX_KEY_BYTES = 1024;
+
+    private static final Pattern BUCKET_CHARS = Pattern.compile("[a-z0-9][a-z0-9.-]*[a-z0-9]");
+    private static final Pattern IP_ADDRESS = Pattern.compile("\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
+    private static final Pattern SECONDS_OR_MILLIS = Pattern.compile("([0-9]{1,6})(s|ms)");
+    private static final Pattern NAMESPACE = Pattern.compile("[0-9A-Za-z.\\-_/#:]{1,255}");
+    private static final Pattern REGION_NAME = Pattern.compile("[a-z]{2}(-[a-z]+)+-[0-9]{1,2}");
+    private static final Pattern PROFILE_NAME = Pattern.compile("[A-Za-z0-9._@+-]{1,128}");
+    private static final List<String> RESERVED_BUCKET_PREFIXES = List.of("xn--", "sthree-", "amzn-s3-demo-");
+    private static final List<String> RESERVED_BUCKET_SUFFIXES =
+            List.of("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3");
+
+    static final String DAYS_ALLOWED = "a whole number of days from 1 to 36500";
+    static final String AGE_ALLOWED = "exactly one of RETENTION_DAYS (" + DAYS_ALLOWED + ") or OLDER_THAN ("
+            + ValueReader.DURATION_ALLOWED + ")";
+    static final String PREFIX_ALLOWED = "a key prefix of at most 1024 bytes, such as logs/ (the empty prefix,"
+            + " meaning the whole bucket, only with ALLOW_WHOLE_BUCKET=true)";
+
+    private Catalog() {
+    }
+
+    public static final Setting<String> BUCKET = Setting.named("bucket", ValueType.text("NAME",
+                    "a valid S3 bucket name: 3 to 63 characters of lowercase letters, digits, dots and hyphens,"
+                            + " starting and ending with a letter or digit", Catalog::bucketProblem))
+            .env("BUCKET_NAME").flag("--bucket").required().emptyIsAValue().template("BucketName")
+            .description("the bucket to sweep").build();
+
+    public static final Setting<Boolean> ALLOW_WHOLE_BUCKET = Setting.named("allowWholeBucket", ValueType.BOOLEAN)
+            .env("ALLOW_WHOLE_BUCKET").flag("--allow-whole-bucket").byDefault(false, "false").emptyIsAValue()
+            .template("AllowWholeBucket").description("allows the empty prefix, which sweeps the whole bucket").build();
+
+    public static final Setting<String> PREFIX = Setting.named("prefix", new PrefixType())
+            .env("PREFIX").flag("--prefix").required().emptyIsAValue().template("Prefix")
+            .input(NARROW, SweepSettings::prefix, SweepSettings.Builder::prefix)
+            .description("the key prefix, used exactly as S3 uses it").build();
+
+    public static final Setting<Integer> RETENTION_DAYS = Setting.named("retentionDays",
+                    ValueType.wholeNumber(MIN_RETENTION_DAYS, MAX_RETENTION_DAYS, DAYS_ALLOWED))
+            .env("RETENTION_DAYS").flag("--retention-days").byDefault("one of the two is required")
+            .template("RetentionDays")
+            .input(FREE, s -> s.age().days(), (b, days) -> b.age(Age.ofDays(days)))
+            .description("delete objects last modified more than this many days ago").build();
+
+    public static final Setting<Duration> OLDER_THAN = Setting.named("olderThan", ValueType.AGE)
+            .env("OLDER_THAN").flag("--older-than").byDefault("one of the two is required").template("OlderThan")
+            .input(FREE, s -> s.age().duration(), (b, duration) -> b.age(Age.of(duration)))
+            .description("the age threshold as a duration, instead of RETENTION_DAYS").build();
+
+    public static final Setting<Boolean> DRY_RUN = Setting.named("dryRun", ValueType.BOOLEAN)
+            .env("DRY_RUN").flag("--dry-run").shortFlag("-n").byDefault(false, "false").emptyIsAValue()
+            .template("DryRun")
+            .input(TURN_ON_ONLY, SweepSettings::dryRun, SweepSettings.Builder::dryRun)
+            .description("list and report what would be deleted; delete nothing").build();
+
+    public static final Setting<Integer> KEEP_LATEST = Setting.named("keepLatest",
+                    ValueType.wholeNumber(0, 100_000, "a whole number from 0 to 100000"))
+            .env("KEEP_LATEST").flag("--keep-latest").byDefault(0, "0").template("KeepLatest")
+            .input(RAISE_ONLY, SweepSettings::keepLatest, SweepSettings.Builder::keepLatest)
+            .description("never delete the N most recently modified selected objects").build();
+
+    public static final Setting<Integer> MAX_DELETES = Setting.named("maxDeletes",
+                    ValueType.wholeNumber(1, 1_000_000_000, "a whole number from 1 to 1000000000, or empty for no"
+                            + " cap", "a whole number from 1 to 1000000000"))
+            .env("MAX_DELETES").flag("--max-deletes").byDefault("no cap").template("MaxDeletes")
+            .input(LOWER_ONLY, s -> s.maxDeletes().isPresent() ? (int) s.maxDeletes().getAsLong() : null,
+                    (b, max) -> b.maxDeletes(OptionalLong.of(max)))
+            .description("send at most N entries for deletion in one run").build();
+
+    public static final Setting<List<Glob>> INCLUDE = Setting.named("include", ValueType.GLOBS)
+            .env("INCLUDE").flag("--include").byDefault("all").template("Include")
+            .input(ADD, SweepSettings::includes, (b, globs) -> b.addInclude(globs))
+            .description("globs on the key relative to the prefix; an object must match one").build();
+
+    public static final Setting<List<Glob>> EXCLUDE = Setting.named("exclude", ValueType.GLOBS)
+            .env("EXCLUDE").flag("--exclude").byDefault("none").template("Exclude")
+            .input(ADD, SweepSettings::exclude, (b, globs) -> b.addExclude(globs))
+            .description("globs on the key relative to the prefix; an object matching one is never deleted").build();
+
+    public static final Setting<Long> MIN_SIZE = Setting.named("minSize", ValueType.SIZE)
+            .env("MIN_SIZE").flag("--min-size").byDefault(0L, "none").template("MinSize")
+            .input(FREE, SweepSettings::minSize, SweepSettings.Builder::minSize)
+            .description("only objects of at least this size").build();
+
+    public static final Setting<Long> MAX_SIZE = Setting.named("maxSize", ValueType.SIZE)
+            .env("MAX_SIZE").flag("--max-size").byDefault(Selection.NO_MAX_SIZE, "none").template("MaxSize")
+            .input(FREE, SweepSettings::maxSize, SweepSettings.Builder::maxSize)
+            .description("only objects of at most this size").build();
+
+    public static final Setting<Integer> NONCURRENT_DAYS = Setting.named("noncurrentDays",
+                    ValueType.wholeNumber(MIN_RETENTION_DAYS, MAX_RETENTION_DAYS, "a whole number of days from 1 to"
+                            + " 36500, or empty to leave noncurrent versions alone"))
+            .env("NONCURRENT_DAYS").flag("--noncurrent-days").byDefault("versions left alone")
+            .template("NoncurrentDays")
+            .description("versioned buckets: also delete versions noncurrent for more days, and expired delete"
+                    + " markers").build();
+
+    public static final Setting<Integer> KEEP_NONCURRENT = Setting.named("keepNoncurrent",
+                    ValueType.wholeNumber(0, 100, "a whole number from 0 to 100"))
+            .env("KEEP_NONCURRENT").flag("--keep-noncurrent").byDefault(0, "0").template("KeepNoncurrent")
+            .description("with NONCURRENT_DAYS: keep the N newest noncurrent versions of each key").build();
+
+    public static final Setting<Boolean> BYPASS_GOVERNANCE = Setting.named("bypassGovernance", ValueType.BOOLEAN)
+            .env("BYPASS_GOVERNANCE").flag("--bypass-governance").byDefault(false, "false")
+            .template("BypassGovernance")
+            .description("with NONCURRENT_DAYS: send the Object Lock governance bypass with version deletions")
+            .build();
+
+    public static final Setting<Integer> DELETE_CONCURRENCY = Setting.named("deleteConcurrency",
+                    ValueType.wholeNumber(1, 64, "a whole number from 1 to 64"))
+            .env("DELETE_CONCURRENCY").flag("--delete-concurrency")
+            .byDefault(SweepSettings.DEFAULT_DELETE_CONCURRENCY, String.valueOf(SweepSettings.DEFAULT_DELETE_CONCURRENCY))
+            .template("DeleteConcurrency")
+            .description("DeleteObjects requests in flight while the listing goes on; 1 sends one after another")
+            .build();
+
+    public static final Setting<Integer> LIST_CONCURRENCY = Setting.named("listConcurrency",
+                    ValueType.wholeNumber(1, 64, "a whole number from 1 to 64"))
+            .env("LIST_CONCURRENCY").flag("--list-concurrency")
+            .byDefault(SweepSettings.DEFAULT_LIST_CONCURRENCY, String.valueOf(SweepSettings.DEFAULT_LIST_CONCURRENCY))
+            .template("ListConcurrency")
+            .description("sub-prefixes listed and decided at once; 1 lists the prefix as one chain").build();
+
+    public static final Setting<String> START_AFTER = Setting.named("startAfter", ValueType.text("KEY",
+                    "a key of at most 1024 bytes to resume after, as a previous run's resumeAfter gives",
+                    "a key of at most 1024 bytes to resume after, as a previous run's resumeAfter gives",
+                    ValueType.atMostBytes(MAX_KEY_BYTES), value -> value))
+            .flag("--start-after").byDefault("the start of the prefix")
+            .input(FREE, SweepSettings::startAfter, SweepSettings.Builder::startAfter)
+            .description("list only keys after this one: a previous run's resumeAfter").build();
+
+    public static final Setting<String> REGION = Setting.named("region", ValueType.text("REGION",
+                    "an AWS Region name such as us-east-1", Catalog::regionProblem))
+            .env("AWS_REGION", "AWS_DEFAULT_REGION").flag("--region").emptyIsAValue()
+            .required("required (Lambda sets it; elsewhere give --region, AWS_REGION, AWS_DEFAULT_REGION or a"
+                    + " profile's region)")
+            .description("the Region the client starts from; a bucket elsewhere is reached through cross-Region"
+                    + " access").build();
+
+    public static final Setting<URI> ENDPOINT = Setting.named("endpoint", ValueType.text("URL",
+                    "an absolute http:// or https:// URL such as http://localhost:4566, or empty for S3 itself",
+                    "", Catalog::endpointProblem, URI::create))
+            .env("AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL").flag("--endpoint-url").byDefault("AWS")
+            .description("another S3-compatible server (LocalStack, MinIO), reached with path-style addressing")
+            .build();
+
+    public static final Setting<String> PROFILE = Setting.named("profile", ValueType.text("NAME",
+                    "a profile name of the shared AWS config and credentials files, such as default",
+                    value -> PROFILE_NAME.matcher(value).matches() ? null : "not a profile name"))
+            .env("AWS_PROFILE").flag("--profile").byDefault("the SDK's default credential chain")
+            .description("the named profile for credentials and Region, as the AWS CLI reads it").build();
+
+    public static final Setting<Duration> ATTEMPT_TIMEOUT = Setting.named("attemptTimeout", ValueType.text(
+                    "DURATION", "a duration from 100ms to 300s, such as 10s or 500ms", "",
+                    Catalog::attemptTimeoutProblem, Catalog::attemptTimeout))
+            .env("S3_ATTEMPT_TIMEOUT").flag("--s3-attempt-timeout")
+            .byDefault(S3Settings.DEFAULT_ATTEMPT_TIMEOUT, "10s").template("S3AttemptTimeout")
+            .description("how long one attempt of one S3 request may take before it is tried again").build();
+
+    public static final Setting<String> SWEEP_NAME = Setting.named("sweepName", ValueType.text("NAME",
+                    "1 to 1024 characters without control characters, not all spaces (a CloudWatch dimension value;"
+                            + " keep it ASCII, which CloudWatch requires), or empty for <bucket>/<prefix>",
+                    Catalog::sweepNameProblem))
+            .env("SWEEP_NAME").flag("--sweep-name").byDefault("<bucket>/<prefix>").template("SweepName")
+            .description("the metrics' Sweep dimension and the sweep field of every log line").build();
+
+    public static final Setting<String> METRICS_NAMESPACE = Setting.named("metricsNamespace", ValueType.text(
+                    "NAMESPACE", "a CloudWatch namespace of 1 to 255 letters, digits and . - _ / # :, not starting"
+                            + " with AWS/ (default " + MetricsSettings.DEFAULT_NAMESPACE + ")",
+                    Catalog::namespaceProblem))
+            .env("POWERTOOLS_METRICS_NAMESPACE").flag("--metrics-namespace")
+            .byDefault(MetricsSettings.DEFAULT_NAMESPACE, MetricsSettings.DEFAULT_NAMESPACE)
+            .template("MetricsNamespace")
+            .description("the CloudWatch namespace of the metrics (the name Powertools uses)").build();
+
+    public static final Setting<Duration> PROGRESS_INTERVAL = Setting.named("progressInterval", ValueType.AGE)
+            .env("PROGRESS_INTERVAL").flag("--progress-interval").byDefault(Duration.ofMinutes(1), "1m")
+            .template("ProgressInterval")
+            .description("in Lambda, how often a running sweep logs a progress line (a terminal shows a live line"
+                    + " instead)").build();
+
+    public static final Setting<Duration> MAX_DURATION = Setting.named("maxDuration", ValueType.AGE)
+            .flag("--max-duration").byDefault("no limit (in Lambda: the function's timeout)")
+            .description("stop listing after this long, report, and exit 3 with the key to resume after").build();
+
+    /** Every setting, in order. */
+    public static final List<Setting<?>> ALL = List.of(BUCKET, ALLOW_WHOLE_BUCKET, PREFIX, RETENTION_DAYS, OLDER_THAN,
+            DRY_RUN, KEEP_LATEST, MAX_DELETES, INCLUDE, EXCLUDE, MIN_SIZE, MAX_SIZE, NONCURRENT_DAYS, KEEP_NONCURRENT,
+            BYPASS_GOVERNANCE, DELETE_CONCURRENCY, LIST_CONCURRENCY, START_AFTER, REGION, ENDPOINT, PROFILE,
+            ATTEMPT_TIMEOUT, SWEEP_NAME, METRICS_NAMESPACE, PROGRESS_INTERVAL, MAX_DURATION);
+
+    /** The settings an invocation's input may override, by field name. */
+    public static List<Setting<?>> inputFields() {
+        return ALL.stream().filter(Setting::isInputField).toList();
+    }
+
+    /** Every environment variable read, fallbacks included. */
+    public static List<String> variables() {
+        return ALL.stream().flatMap(s -> Stream.concat(s.env().stream(), s.fallbackEnv().stream())).toList();
+    }
+
+    public static Optional<Setting<?>> byVariable(String name) {
+        return ALL.stream().filter(s -> s.env().filter(name::equals).isPresent() || s.fallbackEnv().contains(name))
+                .findFirst();
+    }
+
+    static String bucketProblem(String value) {
+        if (value.isBlank()) {
+            return value.isEmpty() ? "empty" : "blank";
+        }
+        if (value.length() < 3 || value.length() > 63) {
+            return "length " + value.length() + " is outside 3 to 63";
+        }
+        if (!BUCKET_CHARS.matcher(value).matches()) {
+            return "has characters other than lowercase letters, digits, dots and hyphens,"
+                    + " or does not start and end with a letter or digit";
+        }
+        if (value.contains("..")) {
+            return "has two adjacent dots";
+        }
+        if (IP_ADDRESS.matcher(value).matches()) {
+            return "is formatted as an IP address";
+        }
+        for (String reserved : RESERVED_BUCKET_PREFIXES) {
+            if (value.startsWith(reserved)) {
+                return "starts with the reserved prefix " + reserved;
+            }
+        }
+        for (String reserved : RESERVED_BUCKET_SUFFIXES) {
+            if (value.endsWith(reserved)) {
+                return "ends with the reserved suffix " + reserved;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * What is wrong with a prefix, whatever its source, empty aside (that depends on ALLOW_WHOLE_BUCKET).
+     *
+     * @param replacementCause why the value probably holds U+FFFD, where it came from
+     */
+    static String prefixProblem(String value, String replacementCause) {
+        if (!value.isEmpty() && value.isBlank()) {
+            return "blank";
+        } else if (value.indexOf('\uFFFD') >= 0) {
+            // What a JVM without a UTF-8 locale makes of non-ASCII environment values: sweeping it would match nothing.
+            return "contains U+FFFD, the replacement character: " + replacementCause;
+        } else if (value.getBytes(StandardCharsets.UTF_8).length > MAX_KEY_BYTES) {
+            return "longer than 1024 bytes";
+        }
+        return null;
+    }
+
+    private static String regionProblem(String value) {
+        if (value.isBlank()) {
+            return value.isEmpty() ? "empty" : "blank";
+        }
+        return REGION_NAME.matcher(value).matches() ? null : "not a Region name";
+    }
+
+    private static String endpointProblem(String value) {
+        try {
+            URI uri = new URI(value);
+            String scheme = uri.getScheme();
+            if (uri.getHost() != null && ("http".equals(scheme) || "https".equals(scheme))) {
+                return null;
+            }
+        } catch (URISyntaxException e) {
+            // the same problem as any other unusable value
+        }
+        return "not a usable endpoint URL";
+    }
+
+    private static String attemptTimeoutProblem(String value) {
+        Duration timeout = attemptTimeout(value);
+        if (timeout == null) {
+            return "not a duration in s or ms";
+        }
+        return timeout.toMillis() < 100 || timeout.toSeconds() > 300 ? "outside 100ms to 300s" : null;
+    }
+
+    private static Duration attemptTimeout(String value) {
+        Matcher matcher = SECONDS_OR_MILLIS.matcher(value);
+        if (!matcher.matches()) {
+            return null;
+        }
+        long amount = Long.parseLong(matcher.group(1));
+        return matcher.group(2).equals("s") ? Duration.ofSeconds(amount) : Duration.ofMillis(amount);
+    }
+
+    /**
+     * Not refused for non-ASCII: the template derives it from the prefix, and a sweep must not fail over a metric
+     * CloudWatch would drop (the README says to set SweepName then). Blank is refused: CloudWatch takes a dimension
+     * value only with a character other than white space.
+     */
+    private static String sweepNameProblem(String name) {
+        if (name.length() > 1024) {
+            return "longer than 1024 characters";
+        }
+        if (name.isBlank()) {
+            return "blank";
+        }
+        return name.chars().anyMatch(Character::isISOControl) ? "has a control character" : null;
+    }
+
+    private static String namespaceProblem(String namespace) {
+        return NAMESPACE.matcher(namespace).matches() && !namespace.startsWith("AWS/") ? null
+                : "not a namespace CloudWatch accepts for custom metrics";
+    }
+
+    /** The prefix: its problems other than being empty differ in cause between the environment and an input. */
+    static final class PrefixType implements ValueType<String> {
+        @Override
+        public String fromText(ValueReader read, String label, String value) {
+            String problem = prefixProblem(value, "the environment was probably read without a UTF-8 locale (set"
+                    + " LANG=C.UTF-8)");
+            if (problem != null) {
+                read.problem(label, ValueReader.shown(value), problem, PREFIX_ALLOWED);
+                return null;
+            }
+            return value;
+        }
+
+        /** Only its type: whether it fits inside the configured prefix is the override's check. */
+        @Override
+        public String fromJson(ValueReader read, String field, Object value) {
+            if (value instanceof String s) {
+                return s;
+            }
+            read.problem(RunRequest.label(field), "=" + ValueReader.json(value), ValueReader.jsonType(value)
+                    + ", not a string", "a key prefix inside the configured PREFIX");
+            return null;
+        }
+
+        @Override
+        public String allowed() {
+            return PREFIX_ALLOWED;
+        }
+
+        @Override
+        public String paramLabel() {
+            return "PREFIX";
+        }
+    }
+}
