@@ -19,13 +19,9 @@ import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParseResult;
 import software.amazon.awssdk.services.s3.S3Client;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -105,11 +101,11 @@ public final class Main {
         }
         if (options.eventFile() != null) {
             try {
-                request = RunRequest.parse(readEvent(options.eventFile()));
+                request = RunRequest.parse(EventFile.read(options.eventFile()));
             } catch (InvalidSettingsException e) {
                 problems.addAll(e.problems());
-            } catch (RuntimeException e) {
-                problems.add("--event " + options.eventFile() + ": " + e.getMessage());
+            } catch (EventFile.UnreadableException e) {
+                problems.add("--event " + options.eventFile() + ": " + e.problem());
             }
         }
         SweepSettings sweep = null;
@@ -175,18 +171,6 @@ public final class Main {
         } else if (!options.quiet()) {
             // With --list stdout holds only keys, so the account goes beside the other messages.
             (options.list() ? err : out).println(summary.toAccount());
-        }
-    }
-
-    private static Map<String, Object> readEvent(Path file) {
-        try (InputStream in = Files.newInputStream(file)) {
-            Map<String, Object> event = RuntimeSerialization.readEvent(in);
-            if (event == null) {
-                throw new IllegalArgumentException("it holds no JSON object");
-            }
-            return event;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 

@@ -5,6 +5,7 @@ import io.github.s3sweeper.report.SweepSummary;
 import io.github.s3sweeper.testing.EmbeddedS3;
 import io.github.s3sweeper.testing.FilesystemS3Test;
 import io.github.s3sweeper.testing.LogLines;
+import io.github.s3sweeper.testing.RuntimeSerialization;
 import io.github.s3sweeper.testing.TemporarySystemProperties;
 import io.github.s3sweeper.testing.TestContext;
 import io.github.s3sweeper.aws.S3ClientFactory;

@@ -23,6 +23,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -208,6 +210,33 @@ class JarIT extends FilesystemS3Test {
 
             assertThat(run.exit()).as(file + ": " + run.stderr()).isZero();
             assertThat(run.stdout()).as(file).contains("\"expired\":1");
+        }
+    }
+
+    @Test
+    void readsAnEventFileWithEscapesAsTheRuntimeWouldAndPrintsOneSummaryLine(@TempDir Path dir) throws Exception {
+        Path event = Files.writeString(dir.resolve("nightly.json"), "\uFEFF{\r\n  \"trigger\": \"nightly \\\"run\\\"\","
+                + "\r\n  \"prefix\": \"\\u0065xports\\/2026/\",\n  \"keepLatest\": 0\n}\n");
+
+        Run run = run(env(server.endpoint().toString()), "--dry-run", "--output", "json", "--event", event.toString());
+
+        assertThat(run.exit()).as(run.stderr()).isZero();
+        assertThat(run.stdout().lines()).singleElement().asString().startsWith("{\"bucket\":\"" + bucket + "\","
+                + "\"prefix\":\"exports/2026/\",").contains("\"scanned\":2", "\"expired\":1");
+    }
+
+    @Test
+    void theJarLeavesTheRuntimesSerializerToTheRuntime() throws IOException {
+        // 9 MB of the jar were the serializer the Lambda runtime brings anyway; only the tests use it now.
+        try (ZipFile jar = new ZipFile(JAR.toFile())) {
+            List<String> serializer = jar.stream().map(ZipEntry::getName)
+                    .filter(name -> name.startsWith("com/amazonaws/services/lambda/runtime/serialization/")
+                            || name.startsWith("com/amazonaws/lambda/thirdparty/"))
+                    .toList();
+
+            assertThat(serializer).isEmpty();
+            assertThat(jar.getEntry("io/github/s3sweeper/cli/EventFile.class")).isNotNull();
+            assertThat(jar.getEntry("com/amazonaws/services/lambda/runtime/RequestHandler.class")).isNotNull();
         }
     }
 

@@ -56,8 +56,10 @@ class MainArgumentsTest {
 
     @Test
     void unreadableEventFileExitsTwo(@TempDir Path dir) {
-        assertThat(run(Map.of(), "--event", dir.resolve("missing.json").toString())).isEqualTo(Main.BAD_SETTINGS);
-        assertThat(stderr()).contains("--event " + dir.resolve("missing.json"));
+        Path missing = dir.resolve("missing.json");
+
+        assertThat(run(Map.of(), "--event", missing.toString())).isEqualTo(Main.BAD_SETTINGS);
+        assertThat(stderr()).contains("  --event " + missing + ": no such file" + System.lineSeparator());
     }
 
     @Test
@@ -65,7 +67,8 @@ class MainArgumentsTest {
         Path file = Files.writeString(dir.resolve("array.json"), "[1, 2]");
 
         assertThat(run(Map.of(), "--event", file.toString())).isEqualTo(Main.BAD_SETTINGS);
-        assertThat(stderr()).contains("--event " + file);
+        assertThat(stderr()).contains("  --event " + file + ": line 1, column 1: expected a JSON object, found an"
+                + " array" + System.lineSeparator());
     }
 
     @Test

@@ -1,7 +1,7 @@
 package io.github.s3sweeper.config;
 
-import io.github.s3sweeper.cli.RuntimeSerialization;
 import io.github.s3sweeper.testing.CountedRuns;
+import io.github.s3sweeper.testing.RuntimeSerialization;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -7,6 +7,7 @@ import io.github.s3sweeper.engine.SweepFailedException;
 import io.github.s3sweeper.report.SweepSummary;
 import io.github.s3sweeper.testing.FilesystemS3Test;
 import io.github.s3sweeper.testing.LogLines;
+import io.github.s3sweeper.testing.RuntimeSerialization;
 import io.github.s3sweeper.testing.TestContext;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -142,7 +143,7 @@ class SweepHandlerIT extends FilesystemS3Test {
         Matcher input = Pattern.compile("(?m)^\\s+Input: '(.*)'$").matcher(template);
 
         assertThat(input.find()).as("template.yaml has a ScheduleV2 Input").isTrue();
-        assertThat(RuntimeJson.parse(input.group(1))).isEqualTo(load("events/scheduler-input.json"));
+        assertThat(RuntimeSerialization.readEvent(input.group(1))).isEqualTo(load("events/scheduler-input.json"));
     }
 
     @Test

@@ -1,4 +1,4 @@
-package io.github.s3sweeper.cli;
+package io.github.s3sweeper.testing;
 
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.serialization.factories.JacksonFact
 import io.github.s3sweeper.lambda.SweepHandler;
 import io.github.s3sweeper.report.SweepSummary;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.lang.reflect.ParameterizedType;
@@ -14,8 +15,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
- * Reads events and writes responses with the serializer the Lambda Java runtime uses for plain handler types,
- * so a local run sees exactly what the deployed function would.
+ * Reads events and writes responses with the serializer the Lambda Java runtime uses for plain handler types, so a
+ * test sees exactly what the deployed function would. Test scope only: the deployment jar leaves the serializer to
+ * the runtime, and the jar's own reader and writer are checked against this one.
  */
 public final class RuntimeSerialization {
 
@@ -27,6 +29,10 @@ public final class RuntimeSerialization {
     public static Map<String, Object> readEvent(InputStream json) {
         PojoSerializer<Object> serializer = JacksonFactory.getInstance().getSerializer(handlerInputType());
         return (Map<String, Object>) serializer.fromJson(json);
+    }
+
+    public static Map<String, Object> readEvent(String json) {
+        return readEvent(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)));
     }
 
     public static String writeResponse(SweepSummary summary) {
