@@ -5,6 +5,7 @@ import io.github.s3sweeper.engine.Target;
 import io.github.s3sweeper.report.KeyError;
 
 import java.io.PrintStream;
+import java.util.function.Consumer;
 
 /**
  * What a person sees of each entry: with {@code --list} (a dry run), the keys that would go on stdout, one per line,
@@ -15,17 +16,23 @@ import java.io.PrintStream;
 final class ConsoleListener implements SweepListener {
 
     private final PrintStream out;
-    private final PrintStream err;
+    /** Where stderr lines go: through the progress line while one is drawn, so a line never lands inside it. */
+    private volatile Consumer<String> err;
     private final boolean list;
     private final boolean verbose;
     private final boolean dryRun;
 
     ConsoleListener(PrintStream out, PrintStream err, boolean list, boolean verbose, boolean dryRun) {
         this.out = out;
-        this.err = err;
+        this.err = err::println;
         this.list = list;
         this.verbose = verbose;
         this.dryRun = dryRun;
+    }
+
+    /** Sends stderr lines through {@code lines} from now on (a progress line's println), or back to plain stderr. */
+    void errorLinesTo(Consumer<String> lines) {
+        this.err = lines;
     }
 
     /** A key as a line: a version's id after a tab, so {@code cut -f1} gives keys again. */
@@ -38,33 +45,33 @@ final class ConsoleListener implements SweepListener {
         if (list) {
             out.println(line(target.key(), target.versionId()));
         } else if (verbose && dryRun) {
-            err.println("would delete: " + line(target.key(), target.versionId()) + " (" + target.size() + " bytes)");
+            err.accept("would delete: " + line(target.key(), target.versionId()) + " (" + target.size() + " bytes)");
         }
     }
 
     @Override
     public void onLeftByCap(Target target) {
         if (verbose) {
-            err.println("left by --max-deletes: " + line(target.key(), target.versionId()));
+            err.accept("left by --max-deletes: " + line(target.key(), target.versionId()));
         }
     }
 
     @Override
     public void onDeleted(Target target) {
         if (verbose) {
-            err.println("deleted: " + line(target.key(), target.versionId()) + " (" + target.size() + " bytes)");
+            err.accept("deleted: " + line(target.key(), target.versionId()) + " (" + target.size() + " bytes)");
         }
     }
 
     @Override
     public void onFailed(KeyError error) {
-        err.println("failed: " + line(error.key(), error.versionId()) + ": " + error.code() + " " + error.message());
+        err.accept("failed: " + line(error.key(), error.versionId()) + ": " + error.code() + " " + error.message());
     }
 
     @Override
     public void onLocked(KeyError error) {
         if (verbose) {
-            err.println("locked: " + line(error.key(), error.versionId()) + ": " + error.message());
+            err.accept("locked: " + line(error.key(), error.versionId()) + ": " + error.message());
         }
     }
 }

@@ -94,8 +94,9 @@ public final class Main {
         List<String> problems = new ArrayList<>(options.problems());
         Settings settings = null;
         RunRequest request = null;
+        CommandLineSource source = new CommandLineSource(options.flags(), env);
         try {
-            settings = SettingsParser.parse(new CommandLineSource(options.flags(), env));
+            settings = SettingsParser.parse(source);
         } catch (InvalidSettingsException e) {
             problems.addAll(e.problems());
         }
@@ -116,7 +117,7 @@ public final class Main {
                 problems.addAll(e.problems());
             }
         }
-        new CommandLineSource(options.flags(), env).profileProblem().ifPresent(problems::add);
+        source.profileProblem().ifPresent(problems::add);
         if (sweep != null && options.list() && !sweep.dryRun()) {
             problems.add("--list: lists what a dry run would delete; add --dry-run (-n)");
         }
@@ -146,11 +147,16 @@ public final class Main {
             // No line while keys or per-entry lines stream to the same terminal: they would tear it.
             boolean progress = !options.quiet() && !options.verbose() && !options.list() && terminal.getAsBoolean();
             try (ProgressLine line = progress ? ProgressLine.start(sweeper::progress, err) : null) {
+                if (line != null) {
+                    listener.errorLinesTo(line::println);
+                }
                 summary = sweeper.run();
             } catch (SweepFailedException e) {
                 summary = e.summary();
                 failed = true;
                 cause = e.getMessage();
+            } finally {
+                listener.errorLinesTo(err::println);
             }
         } catch (RuntimeException e) {
             err.println("FAILED: " + e.getMessage());
@@ -192,7 +198,8 @@ public final class Main {
                         "Credentials: --profile's, else the AWS SDK's default chain (the environment's keys,"
                                 + " AWS_PROFILE's profile, SSO, instance roles). Region: --region, AWS_REGION,"
                                 + " AWS_DEFAULT_REGION, then the profile's region.",
-                        "Durations: 90s, 90m, 36h, 7d or ISO-8601 (PT36H). Globs are relative to the prefix: * and ?"
+                        "Durations: 90m, 36h, 7d or ISO-8601 (PT36H); --max-duration and --progress-interval take"
+                                + " seconds too (90s), an age never. Globs are relative to the prefix: * and ?"
                                 + " stay within one / segment, ** crosses them (**/*.gz: any depth).",
                         "Examples:",
                         "  " + COMMAND + " --bucket my-backups --prefix logs/ --older-than 30d -n",
@@ -214,8 +221,9 @@ public final class Main {
                 .description("each deleted (or, on a dry run, each chosen) key on stderr").build());
         spec.addOption(OptionSpec.builder("--event").paramLabel("FILE").type(Path.class)
                 .description("apply an invocation input from this JSON file (such as one in events/) as the handler"
-                        + " does: it may set the age, narrow the prefix, add filters, raise --keep-latest, lower"
-                        + " --max-deletes and turn a dry run on, never off").build());
+                        + " does; its fields: " + Catalog.inputFields().stream()
+                        .map(s -> s.name() + " (" + s.change().description() + ")")
+                        .collect(java.util.stream.Collectors.joining(", "))).build());
         spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true).description("show this help").build());
         spec.addOption(OptionSpec.builder("-V", "--version").versionHelp(true).description("print the version")
                 .build());
@@ -266,14 +274,22 @@ public final class Main {
 
         static Options of(ParseResult parsed) {
             Map<Setting<?>, String> flags = new LinkedHashMap<>();
+            List<String> problems = new ArrayList<>();
             for (Setting<?> setting : Catalog.ALL) {
                 if (parsed.hasMatchedOption(setting.flag())) {
                     Object value = parsed.matchedOptionValue(setting.flag(), null);
                     // Repeated globs join as one list: a comma separates patterns, as in INCLUDE.
-                    flags.put(setting, value instanceof String[] many ? String.join(",", many) : (String) value);
+                    String text = value instanceof String[] many ? String.join(",", many) : (String) value;
+                    if (text.isEmpty() && setting.emptyIsUnset()) {
+                        // Empty means "not set" only for the template's variables: a flag given empty (an unset
+                        // shell variable, --max-deletes "$CAP") must not drop a limit without a word.
+                        problems.add(CommandLineSource.label(setting) + "=\"\": empty; allowed: "
+                                + setting.type().allowed() + " (leave the flag out for the default)");
+                    } else {
+                        flags.put(setting, text);
+                    }
                 }
             }
-            List<String> problems = new ArrayList<>();
             String output = parsed.matchedOptionValue("--output", "text");
             if (!List.of("text", "json").contains(output)) {
                 problems.add("--output=" + shown(output) + ": not an output format; allowed: text or json");

@@ -55,10 +55,26 @@ public final class ProgressLine implements AutoCloseable {
         if (stopped) {
             return;
         }
-        // Back to the start of the line, the new counts, then away with what a longer line left to their right.
-        terminal.print("\r" + progress.get().toLine() + ERASE_TO_END_OF_LINE);
-        terminal.flush();
-        drawn = true;
+        try {
+            // Back to the start of the line, the new counts, then away with what a longer line left to their right.
+            terminal.print("\r" + progress.get().toLine() + ERASE_TO_END_OF_LINE);
+            terminal.flush();
+            drawn = true;
+        } catch (RuntimeException e) {
+            // One redraw lost; a throwing task would end the timer's redraws for good.
+        }
+    }
+
+    /** A line of its own on the terminal (a failed key): the progress line is cleared first and redrawn below it. */
+    public synchronized void println(String line) {
+        if (drawn && !stopped) {
+            terminal.print("\r" + ERASE_TO_END_OF_LINE);
+        }
+        terminal.println(line);
+        drawn = false;
+        if (!stopped) {
+            draw();
+        }
     }
 
     /** Stops the redraws and clears the line if one was drawn; nothing is drawn once this returns. */

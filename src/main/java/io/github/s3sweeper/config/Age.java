@@ -28,19 +28,4 @@ public record Age(Duration duration, Integer days) {
     public String iso() {
         return duration.toString();
     }
-
-    /** For people: "30 days" or "36h" style. */
-    public String describe() {
-        if (days != null) {
-            return days + (days == 1 ? " day" : " days");
-        }
-        long minutes = duration.toMinutes();
-        if (duration.equals(Duration.ofDays(duration.toDays()))) {
-            return duration.toDays() + "d";
-        }
-        if (duration.equals(Duration.ofHours(duration.toHours()))) {
-            return duration.toHours() + "h";
-        }
-        return duration.equals(Duration.ofMinutes(minutes)) ? minutes + "m" : duration.toString();
-    }
 }

@@ -206,13 +206,13 @@ public final class Catalog {
             .template("MetricsNamespace")
             .description("in Lambda, the CloudWatch namespace of the metrics (the name Powertools uses)").build();
 
-    public static final Setting<Duration> PROGRESS_INTERVAL = Setting.named("progressInterval", ValueType.AGE)
+    public static final Setting<Duration> PROGRESS_INTERVAL = Setting.named("progressInterval", ValueType.INTERVAL)
             .env("PROGRESS_INTERVAL").flag("--progress-interval").byDefault(Duration.ofMinutes(1), "1m")
             .template("ProgressInterval")
             .description("in Lambda, how often a running sweep logs a progress line (a terminal shows a live line"
                     + " instead)").build();
 
-    public static final Setting<Duration> MAX_DURATION = Setting.named("maxDuration", ValueType.AGE)
+    public static final Setting<Duration> MAX_DURATION = Setting.named("maxDuration", ValueType.INTERVAL)
             .flag("--max-duration").byDefault("no limit (in Lambda: the function's timeout)")
             .description("stop listing after this long, report, and exit 3 with the key to resume after").build();
 

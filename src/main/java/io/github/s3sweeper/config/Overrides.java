@@ -1,6 +1,8 @@
 package io.github.s3sweeper.config;
 
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +22,7 @@ public record Overrides(Map<Setting<?>, Object> values) {
                 throw new IllegalArgumentException(setting + " is not an input field");
             }
         }
-        values = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(values));
+        values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
     }
 
     @SuppressWarnings("unchecked")
@@ -70,20 +72,27 @@ public record Overrides(Map<Setting<?>, Object> values) {
     }
 
     /** What is wrong with moving the configured {@code now} to {@code value}, or null when the change is allowed. */
-    @SuppressWarnings({"unchecked", "rawtypes"})
     private static String beyondChange(Setting<?> setting, Object value, Object now) {
-        String configured = "the configured " + setting.label() + "=" + ValueReader.json(now);
         return switch (setting.change()) {
-            case RAISE_ONLY -> ((Comparable) value).compareTo(now) < 0 ? "fewer than " + configured + "; allowed: "
+            case RAISE_ONLY -> compare(value, now) < 0 ? "fewer than " + configured(setting, now) + "; allowed: "
                     + now + " or more (an input can only raise it)" : null;
-            case LOWER_ONLY -> now != null && ((Comparable) value).compareTo(now) > 0 ? "more than " + configured
+            case LOWER_ONLY -> now != null && compare(value, now) > 0 ? "more than " + configured(setting, now)
                     + "; allowed: " + now + " or fewer (an input can only lower it)" : null;
-            case TURN_ON_ONLY -> Boolean.FALSE.equals(value) && Boolean.TRUE.equals(now) ? configured
-                    + " (the environment or --dry-run); allowed: true, or leave it out (an input can only turn it on)"
-                    : null;
-            case NARROW -> narrowed((String) value, (String) now, configured);
+            case TURN_ON_ONLY -> Boolean.FALSE.equals(value) && Boolean.TRUE.equals(now) ? "would switch off "
+                    + configured(setting, now) + " (the environment or --dry-run); allowed: true, or leave it out (an"
+                    + " input can only turn it on)" : null;
+            case NARROW -> narrowed((String) value, (String) now, configured(setting, now));
             case FREE, ADD, NONE -> null;
         };
+    }
+
+    /** Whole numbers compared as longs: the settings that only move one way are counts. */
+    private static int compare(Object value, Object now) {
+        return Long.compare(((Number) value).longValue(), ((Number) now).longValue());
+    }
+
+    private static String configured(Setting<?> setting, Object now) {
+        return "the configured " + setting.label() + "=" + ValueReader.json(now);
     }
 
     /** A prefix inside the configured one, and a prefix at all. */
@@ -99,6 +108,6 @@ public record Overrides(Map<Setting<?>, Object> values) {
         if (value instanceof List<?> list) {
             return list.stream().map(String::valueOf).toList();
         }
-        return value instanceof java.time.Duration d ? d.toString() : value;
+        return value instanceof Duration d ? d.toString() : value;
     }
 }

@@ -58,9 +58,9 @@ public record RunRequest(String trigger, Overrides overrides) {
             // A field set to null counts as not set, like an empty environment variable.
             Object value = event.get(setting.name());
             if (value != null) {
-                Object read1 = setting.type().fromJson(read, setting.name(), value);
-                if (read1 != null) {
-                    overrides.put(setting, read1);
+                Object typed = setting.type().fromJson(read, setting.name(), value);
+                if (typed != null) {
+                    overrides.put(setting, typed);
                 }
             }
         }

@@ -123,9 +123,9 @@ public final class SettingsParser {
         Long max = values.get(MAX_SIZE);
         if (min != null && max != null && min > max) {
             Raw minRaw = source.get(MIN_SIZE);
-            read.problem(minRaw.label(), ValueReader.shown(minRaw.value()), "larger than " + source.get(MAX_SIZE)
-                    .label() + ValueReader.shown(source.get(MAX_SIZE).value()), "a " + minRaw.label()
-                    + " no larger than " + source.get(MAX_SIZE).label());
+            Raw maxRaw = source.get(MAX_SIZE);
+            read.problem(minRaw.label(), ValueReader.shown(minRaw.value()), "larger than " + maxRaw.label()
+                    + ValueReader.shown(maxRaw.value()), "a " + minRaw.label() + " no larger than " + maxRaw.label());
         }
         boolean versions = isSet(NONCURRENT_DAYS, source.get(NONCURRENT_DAYS));
         Integer keepNoncurrent = values.get(Catalog.KEEP_NONCURRENT);

@@ -17,7 +17,10 @@ import java.util.regex.Pattern;
 final class ValueReader {
 
     static final String DURATION_ALLOWED = "a duration from 1 minute to 36500 days: ISO-8601 such as PT36H, P7D"
-            + " or P1DT12H, or short such as 90s, 90m, 36h or 7d";
+            + " or P1DT12H, or short such as 90m, 36h or 7d";
+    /** How often or how long something operational runs: seconds are natural here, and no deletion depends on it. */
+    static final String INTERVAL_ALLOWED = "a duration from 1 minute to 36500 days: ISO-8601 such as PT90S or PT2H,"
+            + " or short such as 90s, 5m, 2h or 1d";
     static final String SIZE_ALLOWED = "a size in bytes, or with a unit: KB, MB, GB, TB (powers of 1000) or KiB,"
             + " MiB, GiB, TiB (powers of 1024), such as 10MB or 1GiB";
     static final String GLOBS_ALLOWED = "comma-separated glob patterns matched against the key relative to the"
@@ -25,7 +28,12 @@ final class ValueReader {
     static final String BOOLEAN_ALLOWED = "true or false";
 
     private static final Pattern WHOLE_NUMBER = Pattern.compile("-?[0-9]+");
-    private static final Pattern SHORT_DURATION = Pattern.compile("([0-9]+)([smhd])");
+    private static final Pattern SHORT_DURATION = Pattern.compile("([0-9]+)([mhd])");
+    /**
+     * An age threshold takes no seconds: "90s" is one key away from "90d", and would delete nearly everything. The
+     * operational durations (intervals, time limits) take them.
+     */
+    private static final Pattern SHORT_INTERVAL = Pattern.compile("([0-9]+)([smhd])");
     /** The ISO-8601 forms Duration reads (days, hours, minutes, seconds), so a failure to read one is an overflow. */
     private static final Pattern ISO_DAYS_HOURS_MINUTES = Pattern.compile("[-+]?P(?:[-+]?[0-9]+D)?"
             + "(?:T(?=[-+]?[0-9])(?:[-+]?[0-9]+H)?(?:[-+]?[0-9]+M)?(?:[-+]?[0-9]+(?:[.,][0-9]{0,9})?S)?)?",
@@ -259,14 +267,24 @@ final class ValueReader {
         }
     }
 
+    /** An age threshold: minutes, hours, days. */
     Duration duration(String label, String value) {
+        return duration(label, value, SHORT_DURATION, DURATION_ALLOWED);
+    }
+
+    /** An operational duration: seconds too. */
+    Duration interval(String label, String value) {
+        return duration(label, value, SHORT_INTERVAL, INTERVAL_ALLOWED);
+    }
+
+    private Duration duration(String label, String value, Pattern shortForms, String allowed) {
         Duration duration = null;
-        Matcher shortForm = SHORT_DURATION.matcher(value);
+        Matcher shortForm = shortForms.matcher(value);
         if (shortForm.matches()) {
             long amount = clampedLong(shortForm.group(1));
             if (amount > MAX_AGE.toSeconds()) {
                 // Even in seconds more than the longest age; Duration.ofDays would overflow on the largest.
-                problem(label, shown(value), "longer than 36500 days", DURATION_ALLOWED);
+                problem(label, shown(value), "longer than 36500 days", allowed);
                 return null;
             }
             duration = switch (shortForm.group(2)) {
@@ -283,21 +301,21 @@ final class ValueReader {
                 String problem = ISO_DAYS_HOURS_MINUTES.matcher(value).matches()
                         ? (value.contains("-") ? "shorter than 1 minute" : "longer than 36500 days")
                         : "not an ISO-8601 duration of days, hours, minutes (months and years vary in length)";
-                problem(label, shown(value), problem, DURATION_ALLOWED);
+                problem(label, shown(value), problem, allowed);
                 return null;
             }
         }
         if (duration == null) {
             String problem = value.isBlank() ? (value.isEmpty() ? "empty" : "blank") : "not a duration";
-            problem(label, shown(value), problem, DURATION_ALLOWED);
+            problem(label, shown(value), problem, allowed);
             return null;
         }
         if (duration.compareTo(MIN_AGE) < 0) {
-            problem(label, shown(value), "shorter than 1 minute", DURATION_ALLOWED);
+            problem(label, shown(value), "shorter than 1 minute", allowed);
             return null;
         }
         if (duration.compareTo(MAX_AGE) > 0) {
-            problem(label, shown(value), "longer than 36500 days", DURATION_ALLOWED);
+            problem(label, shown(value), "longer than 36500 days", allowed);
             return null;
         }
         return duration;

@@ -56,6 +56,7 @@ public interface ValueType<T> {
 
     ValueType<Boolean> BOOLEAN = new Bool();
     ValueType<Duration> AGE = new Age();
+    ValueType<Duration> INTERVAL = new Interval();
     ValueType<Long> SIZE = new Size();
     ValueType<List<Glob>> GLOBS = new Globs();
 
@@ -173,6 +174,34 @@ public interface ValueType<T> {
         @Override
         public String allowed() {
             return ValueReader.DURATION_ALLOWED;
+        }
+
+        @Override
+        public String paramLabel() {
+            return "DURATION";
+        }
+    }
+
+    /** How often or how long: as AGE, with seconds too; never an age threshold. */
+    final class Interval implements ValueType<Duration> {
+        @Override
+        public Duration fromText(ValueReader read, String label, String value) {
+            return read.interval(label, value);
+        }
+
+        @Override
+        public Duration fromJson(ValueReader read, String field, Object value) {
+            if (value instanceof String s) {
+                return read.interval(RunRequest.label(field), s);
+            }
+            read.problem(RunRequest.label(field), "=" + ValueReader.json(value), ValueReader.jsonType(value)
+                    + ", not a string", allowed());
+            return null;
+        }
+
+        @Override
+        public String allowed() {
+            return ValueReader.INTERVAL_ALLOWED;
         }
 
         @Override

@@ -32,13 +32,4 @@ final class Values {
         T value = get(setting);
         return value != null ? value : fallback;
     }
-
-    boolean has(Setting<?> setting) {
-        return values.containsKey(setting);
-    }
-
-    /** The settings that have a value, in the order they were read. */
-    Set<Setting<?>> settings() {
-        return values.keySet();
-    }
 }

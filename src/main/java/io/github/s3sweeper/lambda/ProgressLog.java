@@ -19,9 +19,15 @@ final class ProgressLog implements AutoCloseable {
     private static final long CLOSE_WAIT_SECONDS = 5;
 
     private final ScheduledExecutorService timer;
+    private final Supplier<SweepProgress> progress;
+    private final RunLog log;
+    /** Guarded by {@code this}, as is every line written: none once {@link #close()} has set it. */
+    private boolean stopped;
 
-    private ProgressLog(ScheduledExecutorService timer) {
+    private ProgressLog(ScheduledExecutorService timer, Supplier<SweepProgress> progress, RunLog log) {
         this.timer = timer;
+        this.progress = progress;
+        this.log = log;
     }
 
     static ProgressLog start(Supplier<SweepProgress> progress, RunLog log, Duration every) {
@@ -30,13 +36,29 @@ final class ProgressLog implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
+        ProgressLog progressLog = new ProgressLog(timer, progress, log);
         long nanos = every.toNanos();
-        timer.scheduleAtFixedRate(() -> log.progress(progress.get()), nanos, nanos, TimeUnit.NANOSECONDS);
-        return new ProgressLog(timer);
+        timer.scheduleAtFixedRate(progressLog::tick, nanos, nanos, TimeUnit.NANOSECONDS);
+        return progressLog;
+    }
+
+    /** One line, unless closed; a line that fails to be written costs that line only, not the ticks after it. */
+    private synchronized void tick() {
+        if (stopped) {
+            return;
+        }
+        try {
+            log.progress(progress.get());
+        } catch (RuntimeException e) {
+            // A progress line is worth less than the run: the summary still says everything.
+        }
     }
 
     @Override
     public void close() {
+        synchronized (this) {
+            stopped = true;
+        }
         // Shutting down cancels the ticks to come; waiting lets the one being written, if any, end first.
         timer.shutdown();
         try {

@@ -87,6 +87,32 @@ class MainArgumentsTest {
     }
 
     @Test
+    void aFlagGivenEmptyIsRefusedRatherThanDroppingItsLimit() {
+        Map<String, String> env = new java.util.HashMap<>(VALID);
+        env.put("MAX_DELETES", "10");
+
+        assertThat(run(env, "--max-deletes=", "--keep-latest", "")).isEqualTo(Main.BAD_SETTINGS);
+        assertThat(stderr()).contains("  --max-deletes/MAX_DELETES=\"\": empty; allowed: a whole number from 1 to"
+                + " 1000000000, or empty for no cap (leave the flag out for the default)",
+                "  --keep-latest/KEEP_LATEST=\"\": empty; allowed:");
+    }
+
+    @Test
+    void anEmptyPrefixFlagIsTheWholeBucketAndNeedsItsOwnPermission() {
+        assertThat(run(VALID, "--prefix=")).isEqualTo(Main.BAD_SETTINGS);
+        assertThat(stderr()).contains("--prefix/PREFIX=\"\": empty, which would sweep the whole bucket, and"
+                + " ALLOW_WHOLE_BUCKET is not true");
+    }
+
+    @Test
+    void theEventFlagsHelpNamesWhatAnInputMayChangeFromTheDeclarations() {
+        assertThat(run(Map.of(), "--help")).isEqualTo(Main.OK);
+        String help = out.toString(StandardCharsets.UTF_8).replaceAll("\\s+", " ");
+        assertThat(help).contains("prefix (only narrowed)", "dryRun (only turned on)", "keepLatest (only raised)",
+                "maxDeletes (only lowered)", "exclude (added to the configured ones)");
+    }
+
+    @Test
     void aBadOutputFormatIsRefused() {
         assertThat(run(Map.of(), "--output", "yaml")).isEqualTo(Main.BAD_SETTINGS);
         assertThat(stderr()).contains("  --output=\"yaml\": not an output format; allowed: text or json");
@@ -138,6 +164,6 @@ class MainArgumentsTest {
                 "AWS_REGION", "us-east-1", "AWS_ENDPOINT_URL_S3", "http://127.0.0.1:9");
 
         assertThat(run(env, "--dry-run", "--event", file.toString())).isEqualTo(Main.BAD_SETTINGS);
-        assertThat(stderr()).contains("input field \"dryRun\"=false: the configured DRY_RUN=true");
+        assertThat(stderr()).contains("input field \"dryRun\"=false: would switch off the configured DRY_RUN=true");
     }
 }

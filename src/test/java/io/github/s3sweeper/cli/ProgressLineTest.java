@@ -71,6 +71,32 @@ class ProgressLineTest {
     }
 
     @Test
+    void aLinePrintedWhileTheProgressLineIsDrawnGoesAboveItOnALineOfItsOwn() throws InterruptedException {
+        ProgressLine line = ProgressLine.start(() -> HALFWAY, terminal, FAST);
+        awaitWritten(w -> !w.isEmpty());
+
+        line.println("failed: logs/a.gz: AccessDenied Access Denied");
+        line.stop();
+
+        String shown = written();
+        int failed = shown.indexOf("failed: logs/a.gz");
+        // The drawn line was erased right before the message, and the message ends its own line.
+        assertThat(shown.substring(0, failed)).endsWith("\r\u001b[K");
+        assertThat(shown.substring(failed)).startsWith("failed: logs/a.gz: AccessDenied Access Denied"
+                + System.lineSeparator());
+    }
+
+    @Test
+    void aLinePrintedAfterStopIsPrintedAlone() {
+        ProgressLine line = ProgressLine.start(() -> HALFWAY, terminal, Duration.ofMinutes(1));
+        line.stop();
+
+        line.println("failed: x");
+
+        assertThat(written()).isEqualTo("failed: x" + System.lineSeparator());
+    }
+
+    @Test
     void aRunStoppedBeforeTheFirstRedrawWritesNothing() {
         ProgressLine line = ProgressLine.start(() -> HALFWAY, terminal, Duration.ofMinutes(1));
 

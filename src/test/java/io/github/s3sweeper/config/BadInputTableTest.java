@@ -51,7 +51,7 @@ class BadInputTableTest {
     static final String OUTSIDE = "outside the configured PREFIX=\"logs/\"";
     static final String DAYS = "a whole number of days from 1 to 36500";
     static final String DURATION = "a duration from 1 minute to 36500 days: ISO-8601 such as PT36H, P7D or P1DT12H,"
-            + " or short such as 90s, 90m, 36h or 7d";
+            + " or short such as 90m, 36h or 7d";
     static final String BOOLEAN = "true or false, as JSON booleans (without quotes)";
     static final String KEEP_LATEST = "a whole number from 0 to 100000";
     static final String MAX_DELETES = "a whole number from 1 to 1000000000";
@@ -440,7 +440,7 @@ class BadInputTableTest {
                 new EventRow("both thresholds", "{\"retentionDays\":3,\"olderThan\":\"3d\"}", Map.of(),
                         List.of("input fields \"retentionDays\" and \"olderThan\": both are set; allowed: at most one")),
                 new EventRow("a dry run switched off", "{\"dryRun\":false}", dry, List.of("input field \"dryRun\"=false:"
-                        + " the configured DRY_RUN=true (the environment or --dry-run); allowed: true, or leave it out"
+                        + " would switch off the configured DRY_RUN=true (the environment or --dry-run); allowed: true, or leave it out"
                         + " (an input can only turn it on)")),
                 new EventRow("safety nets loosened", "{\"keepLatest\":0,\"maxDeletes\":101,\"minSize\":500}",
                         safetyNets, List.of(

@@ -52,7 +52,9 @@ class BadSettingsTableTest {
             + " whole bucket, only with ALLOW_WHOLE_BUCKET=true)";
     static final String DAYS = "a whole number of days from 1 to 36500";
     static final String DURATION = "a duration from 1 minute to 36500 days: ISO-8601 such as PT36H, P7D or P1DT12H,"
-            + " or short such as 90s, 90m, 36h or 7d";
+            + " or short such as 90m, 36h or 7d";
+    static final String INTERVAL = "a duration from 1 minute to 36500 days: ISO-8601 such as PT90S or PT2H, or"
+            + " short such as 90s, 5m, 2h or 1d";
     static final String AGE = "exactly one of RETENTION_DAYS (" + DAYS + ") or OLDER_THAN (" + DURATION + ")";
     static final String BOOLEAN = "true or false";
     static final String KEEP_LATEST = "a whole number from 0 to 100000";
@@ -343,27 +345,25 @@ class BadSettingsTableTest {
                         row("OLDER_THAN", LONG_LETTERS, problem("OLDER_THAN", LONG_LETTERS_SHOWN, "not a duration",
                                 DURATION), noRetentionDays)),
                 same("OLDER_THAN", "not a duration", DURATION, noRetentionDays, HUGE, NEGATIVE, "-1d", "forever",
-                        "36", "36 h", "1w", "٣٦h"),
+                        "36", "36 h", "1w", "٣٦h", "90s", "5400s"),
                 same("OLDER_THAN", "not a duration", DURATION, noRetentionDays, INJECTIONS.toArray(String[]::new)),
 
-                // PROGRESS_INTERVAL: a duration as OLDER_THAN takes it; empty or not set is the default.
+                // PROGRESS_INTERVAL: a duration with seconds too; empty or not set is the default.
                 Stream.of(
-                        row("PROGRESS_INTERVAL", BLANK, problem("PROGRESS_INTERVAL", shown(BLANK), "blank", DURATION)),
+                        row("PROGRESS_INTERVAL", BLANK, problem("PROGRESS_INTERVAL", shown(BLANK), "blank", INTERVAL)),
                         row("PROGRESS_INTERVAL", HUGE + "d", problem("PROGRESS_INTERVAL", shown(HUGE + "d"),
-                                "longer than 36500 days", DURATION)),
+                                "longer than 36500 days", INTERVAL)),
                         row("PROGRESS_INTERVAL", LONG_DIGITS + "m", problem("PROGRESS_INTERVAL", "=\"" + "9".repeat(100)
-                                + "\"... (10001 characters)", "longer than 36500 days", DURATION)),
+                                + "\"... (10001 characters)", "longer than 36500 days", INTERVAL)),
                         row("PROGRESS_INTERVAL", "PT-1H", problem("PROGRESS_INTERVAL", shown("PT-1H"),
-                                "shorter than 1 minute", DURATION)),
-                        row("PROGRESS_INTERVAL", "PT30S", problem("PROGRESS_INTERVAL", shown("PT30S"),
-                                "shorter than 1 minute", DURATION)),
+                                "shorter than 1 minute", INTERVAL)),
                         row("PROGRESS_INTERVAL", CONTROL, problem("PROGRESS_INTERVAL", CONTROL_SHOWN,
-                                "not a duration", DURATION)),
+                                "not a duration", INTERVAL)),
                         row("PROGRESS_INTERVAL", LONG_LETTERS, problem("PROGRESS_INTERVAL", LONG_LETTERS_SHOWN,
-                                "not a duration", DURATION))),
-                same("PROGRESS_INTERVAL", "not a duration", DURATION, Map.of(), HUGE, NEGATIVE, "60", "30 s", "٣m"),
-                same("PROGRESS_INTERVAL", "shorter than 1 minute", DURATION, Map.of(), "30s", "59s"),
-                same("PROGRESS_INTERVAL", "not a duration", DURATION, Map.of(), INJECTIONS.toArray(String[]::new)),
+                                "not a duration", INTERVAL))),
+                same("PROGRESS_INTERVAL", "not a duration", INTERVAL, Map.of(), HUGE, NEGATIVE, "60", "30 s", "٣m"),
+                same("PROGRESS_INTERVAL", "shorter than 1 minute", INTERVAL, Map.of(), "30s", "59s", "PT30S"),
+                same("PROGRESS_INTERVAL", "not a duration", INTERVAL, Map.of(), INJECTIONS.toArray(String[]::new)),
 
                 // Booleans. An empty DRY_RUN or ALLOW_WHOLE_BUCKET is refused: its intent is unclear.
                 bool("DRY_RUN", true),
@@ -585,8 +585,11 @@ class BadSettingsTableTest {
             rows.add(new Accepted("PROGRESS_INTERVAL", value, "optional: the default", Map.of(), true,
                     outcome -> assertThat(outcome.settings().progressInterval()).isEqualTo(java.time.Duration.ofMinutes(1))));
         }
-        rows.add(new Accepted("PROGRESS_INTERVAL", "PT90S", "ISO-8601 seconds, a minute or more", Map.of(), true,
-                outcome -> assertThat(outcome.settings().progressInterval()).isEqualTo(java.time.Duration.ofSeconds(90))));
+        for (String value : List.of("PT90S", "90s")) {
+            rows.add(new Accepted("PROGRESS_INTERVAL", value, "seconds, a minute or more", Map.of(), true,
+                    outcome -> assertThat(outcome.settings().progressInterval())
+                            .isEqualTo(java.time.Duration.ofSeconds(90))));
+        }
         // SWEEP_NAME is any printable text: it is data (a dimension value and a log field), never interpreted.
         for (String name : Stream.concat(INJECTIONS.stream(), Stream.of(HUGE, NEGATIVE, " nightly ")).toList()) {
             rows.add(new Accepted("SWEEP_NAME", name, "printable ASCII is a dimension value", Map.of(), true,
@@ -679,6 +682,7 @@ class BadSettingsTableTest {
                 row("--profile", LONG_LETTERS, "not a profile name"),
                 row("--profile", "../../etc/passwd", "not a profile name"),
                 row("--max-duration", "0m", "shorter than 1 minute"),
+                row("--max-duration", "30s", "shorter than 1 minute"),
                 row("--max-duration", "forever", "not a duration"),
                 row("--max-duration", HUGE + "d", "longer than 36500 days"),
                 row("--start-after", longKey, "longer than 1024 bytes"));

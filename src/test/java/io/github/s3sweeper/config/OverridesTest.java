@@ -169,7 +169,7 @@ class OverridesTest {
         assertThat(RunRequest.parse(Map.of("dryRun", true)).overrides().applyTo(BASE).dryRun()).isTrue();
         assertThatThrownBy(() -> RunRequest.parse(Map.of("dryRun", false)).overrides().applyTo(dry))
                 .isInstanceOf(InvalidSettingsException.class)
-                .hasMessageContaining("input field \"dryRun\"=false: the configured DRY_RUN=true (the environment or"
+                .hasMessageContaining("input field \"dryRun\"=false: would switch off the configured DRY_RUN=true (the environment or"
                         + " --dry-run); allowed: true, or leave it out (an input can only turn it on)");
     }
 

@@ -66,7 +66,7 @@ class RetentionSettingsTest {
     void rejectsBadDurations(String value, String problem) {
         assertThat(problemFor("RETENTION_DAYS", "", "OLDER_THAN", value)).isEqualTo("OLDER_THAN=\"" + value + "\": "
                 + problem + "; allowed: a duration from 1 minute to 36500 days: ISO-8601 such as PT36H, P7D or"
-                + " P1DT12H, or short such as 90s, 90m, 36h or 7d");
+                + " P1DT12H, or short such as 90m, 36h or 7d");
     }
 
     @Test

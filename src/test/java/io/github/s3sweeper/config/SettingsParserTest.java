@@ -95,7 +95,7 @@ class SettingsParserTest {
 
     private static final String AGE_ALLOWED = "allowed: exactly one of RETENTION_DAYS (a whole number of days from 1"
             + " to 36500) or OLDER_THAN (a duration from 1 minute to 36500 days: ISO-8601 such as PT36H, P7D or"
-            + " P1DT12H, or short such as 90s, 90m, 36h or 7d)";
+            + " P1DT12H, or short such as 90m, 36h or 7d)";
 
     @Test
     void rejectsNeitherRetentionDaysNorOlderThan() {
