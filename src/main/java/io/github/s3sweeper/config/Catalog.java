@@ -4,14 +4,10 @@ import io.github.s3sweeper.rules.Glob;
 import io.github.s3sweeper.rules.Selection;
 
 import java.net.URI;
-import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static io.github.s3sweeper.config.Setting.Change.ADD;
@@ -31,15 +27,6 @@ public final class Catalog {
     public static final int MAX_RETENTION_DAYS = 36_500;
     static final int MAX_KEY_BYTES = 1024;
 
-    private static final Pattern BUCKET_CHARS = Pattern.compile("[a-z0-9][a-z0-9.-]*[a-z0-9]");
-    private static final Pattern IP_ADDRESS = Pattern.compile("\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
-    private static final Pattern SECONDS_OR_MILLIS = Pattern.compile("([0-9]{1,6})(s|ms)");
-    private static final Pattern NAMESPACE = Pattern.compile("[0-9A-Za-z.\\-_/#:]{1,255}");
-    private static final Pattern REGION_NAME = Pattern.compile("[a-z]{2}(-[a-z]+)+-[0-9]{1,2}");
-    private static final Pattern PROFILE_NAME = Pattern.compile("[A-Za-z0-9._@+-]{1,128}");
-    private static final List<String> RESERVED_BUCKET_PREFIXES = List.of("xn--", "sthree-", "amzn-s3-demo-");
-    private static final List<String> RESERVED_BUCKET_SUFFIXES =
-            List.of("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3");
 
     static final String DAYS_ALLOWED = "a whole number of days from 1 to 36500";
     static final String AGE_ALLOWED = "exactly one of RETENTION_DAYS (" + DAYS_ALLOWED + ") or OLDER_THAN ("
@@ -52,7 +39,7 @@ public final class Catalog {
 
     public static final Setting<String> BUCKET = Setting.named("bucket", ValueType.text("NAME",
                     "a valid S3 bucket name: 3 to 63 characters of lowercase letters, digits, dots and hyphens,"
-                            + " starting and ending with a letter or digit", Catalog::bucketProblem))
+                            + " starting and ending with a letter or digit", Checks::bucketProblem))
             .env("BUCKET_NAME").flag("--bucket").required().emptyIsAValue().template("BucketName")
             .description("the bucket to sweep").build();
 
@@ -60,7 +47,7 @@ public final class Catalog {
             .env("ALLOW_WHOLE_BUCKET").flag("--allow-whole-bucket").byDefault(false, "false").emptyIsAValue()
             .template("AllowWholeBucket").description("allows the empty prefix, which sweeps the whole bucket").build();
 
-    public static final Setting<String> PREFIX = Setting.named("prefix", new PrefixType())
+    public static final Setting<String> PREFIX = Setting.named("prefix", new Checks.PrefixType())
             .env("PREFIX").flag("--prefix").required().emptyIsAValue().template("Prefix")
             .input(NARROW, SweepSettings::prefix, SweepSettings.Builder::prefix)
             .description("the key prefix, used exactly as S3 uses it").build();
@@ -162,7 +149,7 @@ public final class Catalog {
             .description("list only keys after this one: a previous run's resumeAfter").build();
 
     public static final Setting<String> REGION = Setting.named("region", ValueType.text("REGION",
-                    "an AWS Region name such as us-east-1", Catalog::regionProblem))
+                    "an AWS Region name such as us-east-1", Checks::regionProblem))
             .env("AWS_REGION", "AWS_DEFAULT_REGION").flag("--region").emptyIsAValue()
             .required("required (Lambda sets it; elsewhere give --region, AWS_REGION, AWS_DEFAULT_REGION or a"
                     + " profile's region)")
@@ -171,21 +158,21 @@ public final class Catalog {
 
     public static final Setting<URI> ENDPOINT = Setting.named("endpoint", ValueType.text("URL",
                     "an absolute http:// or https:// URL such as http://localhost:4566, or empty for S3 itself",
-                    "", Catalog::endpointProblem, URI::create))
+                    "", Checks::endpointProblem, URI::create))
             .env("AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL").flag("--endpoint-url").byDefault("AWS")
             .description("another S3-compatible server (LocalStack, MinIO), reached with path-style addressing")
             .build();
 
     public static final Setting<String> PROFILE = Setting.named("profile", ValueType.text("NAME",
                     "a profile name of the shared AWS config and credentials files, such as default",
-                    value -> PROFILE_NAME.matcher(value).matches() ? null : "not a profile name"))
+                    Checks::profileProblem))
             .flag("--profile").byDefault("AWS_PROFILE, as the SDK's default credential chain reads it")
             .description("the shared config files' profile the credentials and Region come from, before any in the"
                     + " environment, as the AWS CLI's --profile").build();
 
     public static final Setting<Duration> ATTEMPT_TIMEOUT = Setting.named("attemptTimeout", ValueType.text(
                     "DURATION", "a duration from 100ms to 300s, such as 10s or 500ms", "",
-                    Catalog::attemptTimeoutProblem, Catalog::attemptTimeout))
+                    Checks::attemptTimeoutProblem, Checks::attemptTimeout))
             .env("S3_ATTEMPT_TIMEOUT").flag("--s3-attempt-timeout")
             .byDefault(S3Settings.DEFAULT_ATTEMPT_TIMEOUT, "10s").template("S3AttemptTimeout")
             .description("how long one attempt of one S3 request may take before it is tried again").build();
@@ -193,14 +180,14 @@ public final class Catalog {
     public static final Setting<String> SWEEP_NAME = Setting.named("sweepName", ValueType.text("NAME",
                     "1 to 1024 characters without control characters, not all spaces (a CloudWatch dimension value;"
                             + " keep it ASCII, which CloudWatch requires), or empty for <bucket>/<prefix>",
-                    Catalog::sweepNameProblem))
+                    Checks::sweepNameProblem))
             .env("SWEEP_NAME").flag("--sweep-name").byDefault("<bucket>/<prefix>").template("SweepName")
             .description("in Lambda, the metrics' Sweep dimension and the sweep field of every log line").build();
 
     public static final Setting<String> METRICS_NAMESPACE = Setting.named("metricsNamespace", ValueType.text(
                     "NAMESPACE", "a CloudWatch namespace of 1 to 255 letters, digits and . - _ / # :, not starting"
                             + " with AWS/ (default " + MetricsSettings.DEFAULT_NAMESPACE + ")",
-                    Catalog::namespaceProblem))
+                    Checks::namespaceProblem))
             .env("POWERTOOLS_METRICS_NAMESPACE").flag("--metrics-namespace")
             .byDefault(MetricsSettings.DEFAULT_NAMESPACE, MetricsSettings.DEFAULT_NAMESPACE)
             .template("MetricsNamespace")
@@ -235,147 +222,5 @@ public final class Catalog {
     public static Optional<Setting<?>> byVariable(String name) {
         return ALL.stream().filter(s -> s.env().filter(name::equals).isPresent() || s.fallbackEnv().contains(name))
                 .findFirst();
-    }
-
-    static String bucketProblem(String value) {
-        if (value.isBlank()) {
-            return value.isEmpty() ? "empty" : "blank";
-        }
-        if (value.startsWith("s3://")) {
-            return "starts with s3://: give the bucket's name alone";
-        }
-        if (value.length() < 3 || value.length() > 63) {
-            return "length " + value.length() + " is outside 3 to 63";
-        }
-        if (!BUCKET_CHARS.matcher(value).matches()) {
-            return "has characters other than lowercase letters, digits, dots and hyphens,"
-                    + " or does not start and end with a letter or digit";
-        }
-        if (value.contains("..")) {
-            return "has two adjacent dots";
-        }
-        if (IP_ADDRESS.matcher(value).matches()) {
-            return "is formatted as an IP address";
-        }
-        for (String reserved : RESERVED_BUCKET_PREFIXES) {
-            if (value.startsWith(reserved)) {
-                return "starts with the reserved prefix " + reserved;
-            }
-        }
-        for (String reserved : RESERVED_BUCKET_SUFFIXES) {
-            if (value.endsWith(reserved)) {
-                return "ends with the reserved suffix " + reserved;
-            }
-        }
-        return null;
-    }
-
-    /**
-     * What is wrong with a prefix, whatever its source, empty aside (that depends on ALLOW_WHOLE_BUCKET).
-     *
-     * @param replacementCause why the value probably holds U+FFFD, where it came from
-     */
-    static String prefixProblem(String value, String replacementCause) {
-        if (!value.isEmpty() && value.isBlank()) {
-            return "blank";
-        } else if (value.indexOf('\uFFFD') >= 0) {
-            // What a JVM without a UTF-8 locale makes of non-ASCII environment values: sweeping it would match nothing.
-            return "contains U+FFFD, the replacement character: " + replacementCause;
-        } else if (value.getBytes(StandardCharsets.UTF_8).length > MAX_KEY_BYTES) {
-            return "longer than 1024 bytes";
-        }
-        return null;
-    }
-
-    private static String regionProblem(String value) {
-        if (value.isBlank()) {
-            return value.isEmpty() ? "empty" : "blank";
-        }
-        return REGION_NAME.matcher(value).matches() ? null : "not a Region name";
-    }
-
-    private static String endpointProblem(String value) {
-        try {
-            URI uri = new URI(value);
-            String scheme = uri.getScheme();
-            if (uri.getHost() != null && ("http".equals(scheme) || "https".equals(scheme))) {
-                return null;
-            }
-        } catch (URISyntaxException e) {
-            // the same problem as any other unusable value
-        }
-        return "not a usable endpoint URL";
-    }
-
-    private static String attemptTimeoutProblem(String value) {
-        Duration timeout = attemptTimeout(value);
-        if (timeout == null) {
-            return "not a duration in s or ms";
-        }
-        return timeout.toMillis() < 100 || timeout.toSeconds() > 300 ? "outside 100ms to 300s" : null;
-    }
-
-    private static Duration attemptTimeout(String value) {
-        Matcher matcher = SECONDS_OR_MILLIS.matcher(value);
-        if (!matcher.matches()) {
-            return null;
-        }
-        long amount = Long.parseLong(matcher.group(1));
-        return matcher.group(2).equals("s") ? Duration.ofSeconds(amount) : Duration.ofMillis(amount);
-    }
-
-    /**
-     * Not refused for non-ASCII: the template derives it from the prefix, and a sweep must not fail over a metric
-     * CloudWatch would drop (the README says to set SweepName then). Blank is refused: CloudWatch takes a dimension
-     * value only with a character other than white space.
-     */
-    private static String sweepNameProblem(String name) {
-        if (name.length() > 1024) {
-            return "longer than 1024 characters";
-        }
-        if (name.isBlank()) {
-            return "blank";
-        }
-        return name.chars().anyMatch(Character::isISOControl) ? "has a control character" : null;
-    }
-
-    private static String namespaceProblem(String namespace) {
-        return NAMESPACE.matcher(namespace).matches() && !namespace.startsWith("AWS/") ? null
-                : "not a namespace CloudWatch accepts for custom metrics";
-    }
-
-    /** The prefix: its problems other than being empty differ in cause between the environment and an input. */
-    static final class PrefixType implements ValueType<String> {
-        @Override
-        public String fromText(ValueReader read, String label, String value) {
-            String problem = prefixProblem(value, "the environment was probably read without a UTF-8 locale (set"
-                    + " LANG=C.UTF-8)");
-            if (problem != null) {
-                read.problem(label, ValueReader.shown(value), problem, PREFIX_ALLOWED);
-                return null;
-            }
-            return value;
-        }
-
-        /** Only its type: whether it fits inside the configured prefix is the override's check. */
-        @Override
-        public String fromJson(ValueReader read, String field, Object value) {
-            if (value instanceof String s) {
-                return s;
-            }
-            read.problem(RunRequest.label(field), "=" + ValueReader.json(value), ValueReader.jsonType(value)
-                    + ", not a string", "a key prefix inside the configured PREFIX");
-            return null;
-        }
-
-        @Override
-        public String allowed() {
-            return PREFIX_ALLOWED;
-        }
-
-        @Override
-        public String paramLabel() {
-            return "PREFIX";
-        }
     }
 }

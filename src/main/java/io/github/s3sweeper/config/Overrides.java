@@ -98,7 +98,7 @@ public record Overrides(Map<Setting<?>, Object> values) {
     /** A prefix inside the configured one, and a prefix at all. */
     private static String narrowed(String value, String now, String configured) {
         String problem = !value.startsWith(now) ? "outside " + configured
-                : Catalog.prefixProblem(value, "the input was probably not written in UTF-8, or a character was lost"
+                : Checks.prefixProblem(value, "the input was probably not written in UTF-8, or a character was lost"
                         + " before it");
         return problem == null ? null : problem + "; allowed: a prefix that starts with " + ValueReader.quoted(now);
     }
