@@ -5,6 +5,9 @@ import io.github.s3sweeper.report.SweepProgress;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -98,11 +101,21 @@ public final class ProgressLine implements AutoCloseable {
     /**
      * Whether standard error (file descriptor 2) is a terminal. Java 17 cannot ask: System.console() answers for
      * standard input and output together, and there is no isatty. A shell given this process's own standard error
-     * can: {@code [ -t 2 ]} is POSIX, so it answers alike on Linux and macOS, where /proc/self/fd would be Linux's
-     * only and would still leave which devices are terminals to guess. It costs one short process, once. False
-     * where there is no sh, as on Windows.
+     * can: {@code [ -t 2 ]} is POSIX, so it answers alike on Linux and macOS. That costs a process (tens of
+     * milliseconds before the first request), so on Linux /proc/self/fd/2 answers first: a pseudo-terminal or a
+     * tty device is a terminal. False where there is neither, as on Windows.
      */
     public static boolean stderrIsTerminal() {
+        // Linux first, without a process: the first request of a run waits for this answer.
+        Path fd2 = Path.of("/proc/self/fd/2");
+        if (Files.exists(fd2, LinkOption.NOFOLLOW_LINKS)) {
+            try {
+                String target = Files.readSymbolicLink(fd2).toString();
+                return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty") || target.equals("/dev/console");
+            } catch (IOException | UnsupportedOperationException e) {
+                // not a link here after all: ask the shell
+            }
+        }
         try {
             Process test = new ProcessBuilder("sh", "-c", "[ -t 2 ]")
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
