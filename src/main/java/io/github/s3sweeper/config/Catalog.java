@@ -44,7 +44,7 @@ public final class Catalog {
             .description("the bucket to sweep").build();
 
     public static final Setting<Boolean> ALLOW_WHOLE_BUCKET = Setting.named("allowWholeBucket", ValueType.BOOLEAN)
-            .env("ALLOW_WHOLE_BUCKET").flag("--allow-whole-bucket").byDefault(false, "false").emptyIsAValue()
+            .env("ALLOW_WHOLE_BUCKET").flag("--allow-whole-bucket").byDefaultValue(false).emptyIsAValue()
             .template("AllowWholeBucket").description("allows the empty prefix, which sweeps the whole bucket").build();
 
     public static final Setting<String> PREFIX = Setting.named("prefix", new Checks.PrefixType())
@@ -65,14 +65,14 @@ public final class Catalog {
             .description("the age threshold as a duration, instead of RETENTION_DAYS").build();
 
     public static final Setting<Boolean> DRY_RUN = Setting.named("dryRun", ValueType.BOOLEAN)
-            .env("DRY_RUN").flag("--dry-run").shortFlag("-n").byDefault(false, "false").emptyIsAValue()
+            .env("DRY_RUN").flag("--dry-run").shortFlag("-n").byDefaultValue(false).emptyIsAValue()
             .template("DryRun")
             .input(TURN_ON_ONLY, SweepSettings::dryRun, SweepSettings.Builder::dryRun)
             .description("list and report what would be deleted; delete nothing").build();
 
     public static final Setting<Integer> KEEP_LATEST = Setting.named("keepLatest",
-                    ValueType.wholeNumber(0, 100_000, "a whole number from 0 to 100000"))
-            .env("KEEP_LATEST").flag("--keep-latest").byDefault(0, "0").template("KeepLatest")
+                    ValueType.wholeNumber(0, 100_000))
+            .env("KEEP_LATEST").flag("--keep-latest").byDefaultValue(0).template("KeepLatest")
             .input(RAISE_ONLY, SweepSettings::keepLatest, SweepSettings.Builder::keepLatest)
             .description("never delete the N most recently modified selected objects").build();
 
@@ -115,35 +115,34 @@ public final class Catalog {
                     + " markers").build();
 
     public static final Setting<Integer> KEEP_NONCURRENT = Setting.named("keepNoncurrent",
-                    ValueType.wholeNumber(0, 100, "a whole number from 0 to 100"))
-            .env("KEEP_NONCURRENT").flag("--keep-noncurrent").byDefault(0, "0").template("KeepNoncurrent")
+                    ValueType.wholeNumber(0, 100))
+            .env("KEEP_NONCURRENT").flag("--keep-noncurrent").byDefaultValue(0).template("KeepNoncurrent")
             .description("with NONCURRENT_DAYS: keep the N newest noncurrent versions of each key").build();
 
     public static final Setting<Boolean> BYPASS_GOVERNANCE = Setting.named("bypassGovernance", ValueType.BOOLEAN)
-            .env("BYPASS_GOVERNANCE").flag("--bypass-governance").byDefault(false, "false")
+            .env("BYPASS_GOVERNANCE").flag("--bypass-governance").byDefaultValue(false)
             .template("BypassGovernance")
             .description("with NONCURRENT_DAYS: send the Object Lock governance bypass with version deletions")
             .build();
 
     public static final Setting<Integer> DELETE_CONCURRENCY = Setting.named("deleteConcurrency",
-                    ValueType.wholeNumber(1, 64, "a whole number from 1 to 64"))
+                    ValueType.wholeNumber(1, 64))
             .env("DELETE_CONCURRENCY").flag("--delete-concurrency")
-            .byDefault(SweepSettings.DEFAULT_DELETE_CONCURRENCY, String.valueOf(SweepSettings.DEFAULT_DELETE_CONCURRENCY))
+            .byDefaultValue(SweepSettings.DEFAULT_DELETE_CONCURRENCY)
             .template("DeleteConcurrency")
             .description("DeleteObjects requests in flight while the listing goes on; 1 sends one after another")
             .build();
 
     public static final Setting<Integer> LIST_CONCURRENCY = Setting.named("listConcurrency",
-                    ValueType.wholeNumber(1, 64, "a whole number from 1 to 64"))
+                    ValueType.wholeNumber(1, 64))
             .env("LIST_CONCURRENCY").flag("--list-concurrency")
-            .byDefault(SweepSettings.DEFAULT_LIST_CONCURRENCY, String.valueOf(SweepSettings.DEFAULT_LIST_CONCURRENCY))
+            .byDefaultValue(SweepSettings.DEFAULT_LIST_CONCURRENCY)
             .template("ListConcurrency")
             .description("sub-prefixes listed and decided at once; 1 lists the prefix as one chain").build();
 
     public static final Setting<String> START_AFTER = Setting.named("startAfter", ValueType.text("KEY",
                     "a key of at most 1024 bytes to resume after, as a previous run's resumeAfter gives",
-                    "a key of at most 1024 bytes to resume after, as a previous run's resumeAfter gives",
-                    ValueType.atMostBytes(MAX_KEY_BYTES), value -> value))
+                    ValueType.atMostBytes(MAX_KEY_BYTES)))
             .flag("--start-after").byDefault("the start of the prefix")
             .input(FREE, SweepSettings::startAfter, SweepSettings.Builder::startAfter)
             .description("list only keys after this one: a previous run's resumeAfter").build();
@@ -189,7 +188,7 @@ public final class Catalog {
                             + " with AWS/ (default " + MetricsSettings.DEFAULT_NAMESPACE + ")",
                     Checks::namespaceProblem))
             .env("POWERTOOLS_METRICS_NAMESPACE").flag("--metrics-namespace")
-            .byDefault(MetricsSettings.DEFAULT_NAMESPACE, MetricsSettings.DEFAULT_NAMESPACE)
+            .byDefaultValue(MetricsSettings.DEFAULT_NAMESPACE)
             .template("MetricsNamespace")
             .description("in Lambda, the CloudWatch namespace of the metrics (the name Powertools uses)").build();
 

@@ -218,6 +218,11 @@ public final class Setting<T> {
             return this;
         }
 
+        /** A default that people read as it prints: 0, false, 16, S3Sweeper. */
+        Builder<T> byDefaultValue(T value) {
+            return byDefault(value, String.valueOf(value));
+        }
+
         Builder<T> byDefault(String text) {
             defaultText = text;
             return this;

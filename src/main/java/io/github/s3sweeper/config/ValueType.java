@@ -45,6 +45,11 @@ public interface ValueType<T> {
         return OptionalLong.empty();
     }
 
+    /** "a whole number from min to max", the words every message and the help use. */
+    static ValueType<Integer> wholeNumber(int min, int max) {
+        return wholeNumber(min, max, "a whole number from " + min + " to " + max);
+    }
+
     static ValueType<Integer> wholeNumber(int min, int max, String allowed) {
         return new WholeNumber(min, max, allowed, allowed);
     }

@@ -66,13 +66,11 @@ final class DecisionCounts {
     }
 
     void fill(SweepSummary.Builder summary) {
-        long left = leftByCap.getAcquire();
         summary.scanned(scanned.getAcquire())
                 .matched(matched.getAcquire())
                 .keptLatest(keptLatest.getAcquire())
                 .versionsScanned(versionsScanned.getAcquire())
                 .expired(expired.getAcquire())
-                .capped(left > 0)
-                .leftByCap(left);
+                .leftByCap(leftByCap.getAcquire());
     }
 }

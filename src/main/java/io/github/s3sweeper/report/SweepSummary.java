@@ -216,7 +216,6 @@ public record SweepSummary(
         private long deleted;
         private long failed;
         private long locked;
-        private boolean capped;
         private long leftByCap;
         private long bytesDeleted;
         private Integer noncurrentDays;
@@ -307,11 +306,6 @@ public record SweepSummary(
             return this;
         }
 
-        public Builder capped(boolean capped) {
-            this.capped = capped;
-            return this;
-        }
-
         public Builder leftByCap(long leftByCap) {
             this.leftByCap = leftByCap;
             return this;
@@ -394,7 +388,7 @@ public record SweepSummary(
 
         public SweepSummary build() {
             return new SweepSummary(bucket, prefix, retentionDays, olderThan, cutoff, dryRun, versioning, scanned,
-                    matched, expired, keptLatest, deleted, failed, locked, capped, leftByCap, bytesDeleted,
+                    matched, expired, keptLatest, deleted, failed, locked, leftByCap > 0, leftByCap, bytesDeleted,
                     noncurrentDays, noncurrentCutoff, versionsScanned, noncurrentDeleted, deleteMarkersDeleted, errors,
                     lockedKeys, listRequests, deleteRequests, complete, resumeAfter, stoppedBy, failure, durationMs);
         }
