@@ -29,6 +29,9 @@ final class CommandLineSource implements SettingsParser.Source {
     }
 
     static String label(Setting<?> setting) {
+        if (!setting.onCommandLine()) {
+            return setting.label();
+        }
         return setting.flag() + setting.env().map(variable -> "/" + variable).orElse("");
     }
 

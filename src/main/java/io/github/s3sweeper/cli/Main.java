@@ -103,6 +103,11 @@ public final class Main {
         if (options.eventFile() != null) {
             try {
                 request = RunRequest.parse(EventFile.read(options.eventFile()));
+                if (request.chain() != null) {
+                    // A chain's cutoff and totals mean something only to the function that continues itself.
+                    problems.add("--event " + options.eventFile() + ": field \"chain\" is a Lambda chain's own"
+                            + " state; allowed: the input without it (give its startAfter to go on where it stopped)");
+                }
             } catch (InvalidSettingsException e) {
                 problems.addAll(e.problems());
             } catch (EventFile.UnreadableException e) {
@@ -206,7 +211,7 @@ public final class Main {
                         "  " + COMMAND + " --bucket my-backups --prefix logs/ --older-than 30d -n --list | wc -l",
                         "  " + COMMAND + " --bucket my-backups --prefix logs/ --older-than 30d --max-deletes 1000");
         spec.usageMessage().width(120).sortOptions(false).longOptionsMaxWidth(26);
-        for (Setting<?> setting : Catalog.ALL) {
+        for (Setting<?> setting : Catalog.commandLine()) {
             spec.addOption(option(setting));
         }
         spec.addOption(OptionSpec.builder("-o", "--output").paramLabel("text|json").type(String.class)
@@ -275,7 +280,7 @@ public final class Main {
         static Options of(ParseResult parsed) {
             Map<Setting<?>, String> flags = new LinkedHashMap<>();
             List<String> problems = new ArrayList<>();
-            for (Setting<?> setting : Catalog.ALL) {
+            for (Setting<?> setting : Catalog.commandLine()) {
                 if (parsed.hasMatchedOption(setting.flag())) {
                     Object value = parsed.matchedOptionValue(setting.flag(), null);
                     // Repeated globs join as one list: a comma separates patterns, as in INCLUDE.

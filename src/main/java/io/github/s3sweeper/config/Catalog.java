@@ -202,11 +202,30 @@ public final class Catalog {
             .flag("--max-duration").byDefault("no limit (in Lambda: the function's timeout)")
             .description("stop listing after this long, report, and exit 3 with the key to resume after").build();
 
+    public static final Setting<Integer> MAX_CHAIN_LINKS = Setting.named("maxChainLinks",
+                    ValueType.wholeNumber(1, 1000))
+            .env("MAX_CHAIN_LINKS").byDefaultValue(20).template("MaxChainLinks")
+            .description("in Lambda, how many runs one tick may chain: a run stopped by its time budget invokes the"
+                    + " function again to go on where it stopped, up to N runs in all (1: no continuation)").build();
+
+    public static final Setting<URI> LAMBDA_ENDPOINT = Setting.named("lambdaEndpoint", ValueType.text("URL",
+                    "an absolute http:// or https:// URL such as http://localhost:4566, or empty for Lambda itself",
+                    "", Checks::endpointProblem, URI::create))
+            .env("AWS_ENDPOINT_URL_LAMBDA").byDefault("AWS")
+            .description("in Lambda, where a run invokes the next run of its chain: another Lambda endpoint"
+                    + " (LocalStack, tests)").build();
+
     /** Every setting, in order. */
     public static final List<Setting<?>> ALL = List.of(BUCKET, ALLOW_WHOLE_BUCKET, PREFIX, RETENTION_DAYS, OLDER_THAN,
             DRY_RUN, KEEP_LATEST, MAX_DELETES, INCLUDE, EXCLUDE, MIN_SIZE, MAX_SIZE, NONCURRENT_DAYS, KEEP_NONCURRENT,
             BYPASS_GOVERNANCE, DELETE_CONCURRENCY, LIST_CONCURRENCY, START_AFTER, REGION, ENDPOINT, PROFILE,
-            ATTEMPT_TIMEOUT, SWEEP_NAME, METRICS_NAMESPACE, PROGRESS_INTERVAL, MAX_DURATION);
+            ATTEMPT_TIMEOUT, SWEEP_NAME, METRICS_NAMESPACE, PROGRESS_INTERVAL, MAX_DURATION,
+            MAX_CHAIN_LINKS, LAMBDA_ENDPOINT);
+
+    /** The settings the command line takes, as flags. */
+    public static List<Setting<?>> commandLine() {
+        return ALL.stream().filter(Setting::onCommandLine).toList();
+    }
 
     /** The settings an invocation's input may override, by field name. */
     public static List<Setting<?>> inputFields() {

@@ -14,7 +14,7 @@ import java.util.TreeSet;
  * log which schedule fired, and overrides of the environment's settings for this run. Unknown fields and bad values
  * are refused, naming the field, so a typo in a schedule's input never goes unnoticed.
  */
-public record RunRequest(String trigger, Overrides overrides) {
+public record RunRequest(String trigger, Overrides overrides, ChainState chain, Map<String, Object> given) {
 
     public static final String TRIGGER = "trigger";
     private static final String MANUAL = "manual";
@@ -23,7 +23,22 @@ public record RunRequest(String trigger, Overrides overrides) {
     private static final int MAX_UNKNOWN_NAMED = 10;
     static final String TRIGGER_ALLOWED = "a short label of at most 256 characters, such as the schedule's name";
 
-    /** The fields an input may hold: the trigger and each setting declared as an input field. */
+    /**
+     * @param chain where this run stands in a chain of runs (see {@link ChainState}), null for a tick's first run
+     * @param given the input's fields as given, which the chain's next run is given again
+     */
+    public RunRequest {
+        given = given == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(given));
+    }
+
+    public RunRequest(String trigger, Overrides overrides) {
+        this(trigger, overrides, null, Map.of());
+    }
+
+    /**
+     * The fields a person may give: the trigger and each setting declared as an input field. The chain's state is
+     * accepted too, but not offered: only a run writes it.
+     */
     static Set<String> fields() {
         Set<String> fields = new TreeSet<>();
         fields.add(TRIGGER);
@@ -32,17 +47,25 @@ public record RunRequest(String trigger, Overrides overrides) {
     }
 
     public static RunRequest parse(Map<String, Object> event) {
+        return parse(event, java.time.Instant.now());
+    }
+
+    /** @param now when the run starts: a chain's start may not be after it */
+    public static RunRequest parse(Map<String, Object> event, java.time.Instant now) {
         if (event == null || event.isEmpty()) {
             return new RunRequest(MANUAL, Overrides.NONE);
         }
         if (isClassicScheduledEvent(event)) {
             Object resources = event.get("resources");
             String rule = resources instanceof List<?> list && !list.isEmpty() ? String.valueOf(list.get(0)) : "";
-            return new RunRequest(rule.isEmpty() ? "eventbridge-rule" : rule, Overrides.NONE);
+            String trigger = rule.isEmpty() ? "eventbridge-rule" : rule;
+            // Its next run, if any, is given the trigger alone: the event's other fields are not settings.
+            return new RunRequest(trigger, Overrides.NONE, null, Map.of(TRIGGER, trigger));
         }
         List<String> problems = new ArrayList<>();
         Set<String> allowed = fields();
-        List<String> unknown = new TreeSet<>(event.keySet()).stream().filter(field -> !allowed.contains(field)).toList();
+        List<String> unknown = new TreeSet<>(event.keySet()).stream()
+                .filter(field -> !allowed.contains(field) && !ChainState.FIELD.equals(field)).toList();
         // Each unknown field is named, up to a few: an input of a million stray fields must not make a message as long.
         for (String field : unknown.subList(0, Math.min(unknown.size(), MAX_UNKNOWN_NAMED))) {
             problems.add(label(field) + ": unknown; allowed fields: " + String.join(", ", allowed));
@@ -67,10 +90,12 @@ public record RunRequest(String trigger, Overrides overrides) {
         if (event.get(Catalog.RETENTION_DAYS.name()) != null && event.get(Catalog.OLDER_THAN.name()) != null) {
             problems.add("input fields \"retentionDays\" and \"olderThan\": both are set; allowed: at most one");
         }
+        ChainState chain = event.get(ChainState.FIELD) == null ? null
+                : ChainState.parse(event.get(ChainState.FIELD), now, problems);
         if (!problems.isEmpty()) {
             throw new InvalidSettingsException(problems);
         }
-        return new RunRequest(trigger == null ? MANUAL : trigger, new Overrides(overrides));
+        return new RunRequest(trigger == null ? MANUAL : trigger, new Overrides(overrides), chain, event);
     }
 
     private static String trigger(Object value, ValueReader read) {

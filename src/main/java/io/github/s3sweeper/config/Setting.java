@@ -65,7 +65,8 @@ public final class Setting<T> {
         this.name = Objects.requireNonNull(b.name, "name");
         this.env = b.env;
         this.fallbackEnv = List.copyOf(b.fallbackEnv);
-        this.flag = Objects.requireNonNull(b.flag, "flag");
+        // Only a setting of the Lambda function alone (how it continues itself) has no flag.
+        this.flag = b.flag;
         this.shortFlag = b.shortFlag;
         this.change = b.change;
         this.type = Objects.requireNonNull(b.type, "type");
@@ -102,8 +103,14 @@ public final class Setting<T> {
         return fallbackEnv;
     }
 
+    /** The command-line flag; null for a setting that only the function reads (see {@link #onCommandLine()}). */
     public String flag() {
         return flag;
+    }
+
+    /** Whether the command line takes it: false only for what means something in Lambda alone. */
+    public boolean onCommandLine() {
+        return flag != null;
     }
 
     public Optional<String> shortFlag() {

@@ -7,10 +7,10 @@ import java.util.Optional;
 /**
  * Everything one invocation needs, parsed once: what to sweep, how to reach S3, where metrics go, how often a long
  * run reports its progress in Lambda, and how long the run may list when no Lambda timeout bounds it
- * ({@code --max-duration}; in Lambda the function's timeout does).
+ * ({@code --max-duration}; in Lambda the function's timeout does), and how many runs a chain may hold in Lambda.
  */
 public record Settings(SweepSettings sweep, S3Settings s3, MetricsSettings metrics, Duration progressInterval,
-                       Optional<Duration> maxDuration) {
+                       Optional<Duration> maxDuration, ChainSettings chain) {
 
     public Settings {
         Objects.requireNonNull(sweep, "sweep");
@@ -18,5 +18,6 @@ public record Settings(SweepSettings sweep, S3Settings s3, MetricsSettings metri
         Objects.requireNonNull(metrics, "metrics");
         Objects.requireNonNull(progressInterval, "progressInterval");
         Objects.requireNonNull(maxDuration, "maxDuration");
+        Objects.requireNonNull(chain, "chain");
     }
 }

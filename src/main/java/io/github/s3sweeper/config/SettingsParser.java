@@ -175,6 +175,7 @@ public final class SettingsParser {
         MetricsSettings metrics = new MetricsSettings(v.get(Catalog.METRICS_NAMESPACE),
                 Optional.ofNullable(v.get(Catalog.SWEEP_NAME)));
         return new Settings(sweep, s3, metrics, v.get(Catalog.PROGRESS_INTERVAL),
-                Optional.ofNullable(v.get(Catalog.MAX_DURATION)));
+                Optional.ofNullable(v.get(Catalog.MAX_DURATION)), new ChainSettings(v.get(Catalog.MAX_CHAIN_LINKS),
+                Optional.ofNullable(v.get(Catalog.LAMBDA_ENDPOINT))));
     }
 }

@@ -48,6 +48,25 @@ final class RunMetrics {
      */
     static String record(SweepSummary summary, String namespace, String sweep, Instant timestamp,
                          Map<String, Object> properties) {
+        return record(summary, namespace, sweep, timestamp, properties, null, 0);
+    }
+
+    /**
+     * A chain's record: its summary's metrics under the dimensions {@code Sweep} and {@code Scope=chain}, and
+     * {@code ChainLinks}, apart from the runs' own records (under {@code Sweep} alone), which a sum over a chain's runs
+     * would otherwise count twice.
+     */
+    static String chainRecord(SweepSummary chain, int links, String namespace, String sweep, Instant timestamp,
+                              Map<String, Object> properties) {
+        return record(chain, namespace, sweep, timestamp, properties, CHAIN_SCOPE, links);
+    }
+
+    static final String SCOPE = "Scope";
+    static final String CHAIN_SCOPE = "chain";
+    static final String CHAIN_LINKS = "ChainLinks";
+
+    private static String record(SweepSummary summary, String namespace, String sweep, Instant timestamp,
+                                 Map<String, Object> properties, String scope, int links) {
         List<Map<String, Object>> definitions = new ArrayList<>();
         for (Metric metric : METRICS) {
             Map<String, Object> definition = new LinkedHashMap<>();
@@ -55,9 +74,12 @@ final class RunMetrics {
             definition.put("Unit", metric.unit());
             definitions.add(definition);
         }
+        if (scope != null) {
+            definitions.add(new LinkedHashMap<>(Map.of("Name", CHAIN_LINKS, "Unit", "Count")));
+        }
         Map<String, Object> directive = new LinkedHashMap<>();
         directive.put("Namespace", namespace);
-        directive.put("Dimensions", List.of(List.of(DIMENSION)));
+        directive.put("Dimensions", List.of(scope == null ? List.of(DIMENSION) : List.of(DIMENSION, SCOPE)));
         directive.put("Metrics", definitions);
         Map<String, Object> aws = new LinkedHashMap<>();
         aws.put("Timestamp", timestamp.toEpochMilli());
@@ -66,8 +88,14 @@ final class RunMetrics {
         Map<String, Object> record = new LinkedHashMap<>();
         record.put("_aws", aws);
         record.put(DIMENSION, sweep);
+        if (scope != null) {
+            record.put(SCOPE, scope);
+        }
         for (Metric metric : METRICS) {
             record.put(metric.name(), metric.value().applyAsLong(summary));
+        }
+        if (scope != null) {
+            record.put(CHAIN_LINKS, links);
         }
         record.put("dryRun", summary.dryRun());
         properties.forEach(record::putIfAbsent);

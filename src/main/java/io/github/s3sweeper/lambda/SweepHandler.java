@@ -3,6 +3,7 @@ package io.github.s3sweeper.lambda;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.logging.LogLevel;
+import io.github.s3sweeper.aws.LambdaInvoker;
 import io.github.s3sweeper.aws.S3ClientFactory;
 import io.github.s3sweeper.config.Catalog;
 import io.github.s3sweeper.config.InvalidSettingsException;
@@ -44,6 +45,7 @@ public final class SweepHandler implements RequestHandler<Map<String, Object>, S
     private final Function<S3Settings, S3Client> clients;
     private final Consumer<String> out;
     private final Duration progressInterval;
+    private final Function<Settings, LambdaInvoker> invokers;
 
     /**
      * Used by the Lambda runtime: the process environment, the system clock, one client per environment, and log
@@ -75,6 +77,8 @@ public final class SweepHandler implements RequestHandler<Map<String, Object>, S
         this.clients = Objects.requireNonNull(clients, "clients");
         this.out = Objects.requireNonNull(out, "out");
         this.progressInterval = progressInterval;
+        this.invokers = settings -> new LambdaInvoker(settings.chain().endpoint(), settings.s3().region(),
+                settings.s3().attemptTimeout(), SweepHandler::sleep);
         if (progressInterval != null && (progressInterval.isNegative() || progressInterval.isZero())) {
             throw new IllegalArgumentException("progressInterval must be positive: " + progressInterval);
         }
@@ -85,7 +89,7 @@ public final class SweepHandler implements RequestHandler<Map<String, Object>, S
         JsonLog log = new JsonLog(out, JsonLog.threshold(env), contextFields(context));
         Invocation invocation;
         try {
-            invocation = parse(event);
+            invocation = parse(event, clock.instant());
         } catch (InvalidSettingsException e) {
             log.with("sweep", rawSweepName()).log(LogLevel.ERROR, "invalidSettings", e.getMessage(),
                     Map.of("problems", e.problems()));
@@ -94,24 +98,126 @@ public final class SweepHandler implements RequestHandler<Map<String, Object>, S
         SweepSettings sweep = invocation.sweep();
         String sweepName = invocation.settings().metrics().sweep(sweep.bucket(), sweep.prefix());
         log = log.with("sweep", sweepName);
+        Chain chain = Chain.of(invocation.request(), context.getAwsRequestId(), clock.instant());
+        if (chain.link() > 1) {
+            // Logs Insights finds a chain's runs by its id: the first run's request id.
+            log = log.with("chain_id", chain.id()).with("chain_link", chain.link());
+        }
         RunLog runLog = new RunLog(log, sweep.dryRun());
         runLog.start(invocation.request().trigger(), sweep.bucket(), sweep.prefix(), sweep.age().iso(),
                 invocation.request().overrides().fields());
 
         Budget budget = Budget.ofRemaining(context.getRemainingTimeInMillis(), System::nanoTime);
-        Sweeper sweeper = new Sweeper(clients.apply(invocation.settings().s3()), clock, sweep, runLog, budget);
+        // Every run of a chain decides against the chain's start, so the chain deletes what one run would have.
+        Clock runClock = chain.link() > 1 ? Clock.fixed(chain.startedAt(), java.time.ZoneOffset.UTC) : clock;
+        Sweeper sweeper = new Sweeper(clients.apply(invocation.settings().s3()), runClock, sweep, runLog, budget);
         SweepSummary summary;
         // The progress lines stop before the catch below or the report after it: none comes after the summary.
         Duration every = progressInterval != null ? progressInterval : invocation.settings().progressInterval();
         try (ProgressLog progress = ProgressLog.start(sweeper::progress, runLog, every)) {
             summary = sweeper.run();
         } catch (SweepFailedException e) {
+            Chain.End end = chain.next(e.summary(), sweep.startAfter(), maxLinks(invocation), sweep.maxDeletes());
+            // Keys that failed here are reported and counted; the rest of the prefix still gets swept, and the
+            // chain's last run fails. Thrown here, Lambda would retry this run and start a second chain.
+            RuntimeException notContinued = end == null ? goOn(chain, invocation, e.summary(), log) : null;
             report(e.summary(), runLog, log, invocation, sweepName, context);
             runLog.detail(e);
+            if (notContinued != null) {
+                throw notContinued;
+            }
+            if (end == null) {
+                return e.summary();
+            }
+            endChain(chain, end, e.summary(), log, invocation, sweepName, context);
             throw e.withoutTrace();
         }
+        Chain.End end = chain.next(summary, sweep.startAfter(), maxLinks(invocation), sweep.maxDeletes());
+        // The next run is invoked before this one's summary: a run's summary and metrics stay its last lines.
+        RuntimeException notContinued = end == null ? goOn(chain, invocation, summary, log) : null;
         report(summary, runLog, log, invocation, sweepName, context);
+        if (notContinued != null) {
+            throw notContinued;
+        }
+        if (end == null) {
+            return summary;
+        }
+        endChain(chain, end, summary, log, invocation, sweepName, context);
+        long failedBefore = chain.before().getOrDefault("failed", 0L);
+        if (failedBefore > 0) {
+            throw new SweepFailedException("this chain's earlier runs failed to delete " + failedBefore
+                    + " entries (their summary lines name them); this run's own summary is in its log", summary, null)
+                    .withoutTrace();
+        }
         return summary;
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Only in Lambda, where there is a function to invoke: elsewhere a run never continues itself. */
+    private int maxLinks(Invocation invocation) {
+        return env.containsKey(FUNCTION_NAME) ? invocation.settings().chain().maxLinks() : 1;
+    }
+
+    /**
+     * Hands the rest of the prefix to the chain's next run, invoked asynchronously.
+     *
+     * @return what Lambda answered when it did not accept the invocation (logged), to be thrown once this run has
+     *         reported: the run fails, and Lambda's retry of it, or the next tick, goes on from the same place
+     */
+    private RuntimeException goOn(Chain chain, Invocation invocation, SweepSummary summary, JsonLog log) {
+        Map<String, Object> input = chain.nextInput(invocation.request(), summary, invocation.sweep().maxDeletes());
+        String function = env.get(FUNCTION_NAME);
+        try {
+            invokers.apply(invocation.settings()).invokeAsync(function, io.github.s3sweeper.report.Json.write(input));
+        } catch (LambdaInvoker.InvokeFailedException e) {
+            log.log(LogLevel.ERROR, "chainNotContinued", "Could not continue in a next run: " + e.getMessage()
+                    + "; the rest of the prefix, after " + summary.resumeAfter() + ", was not swept",
+                    Map.of("chainId", chain.id(), "link", chain.link(), "error", e.getMessage()));
+            return e;
+        }
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("chainId", chain.id());
+        fields.put("link", chain.link());
+        fields.put("nextLink", chain.link() + 1);
+        fields.put("maxChainLinks", invocation.settings().chain().maxLinks());
+        fields.put("startAfter", summary.resumeAfter());
+        log.log(LogLevel.INFO, "chainContinued", "Continued in run " + (chain.link() + 1) + " of at most "
+                + invocation.settings().chain().maxLinks() + ", after " + summary.resumeAfter(), fields);
+        return null;
+    }
+
+    /** The last run of a chain of several logs the chain's summary and emits its metrics. */
+    private void endChain(Chain chain, Chain.End end, SweepSummary last, JsonLog log, Invocation invocation,
+                          String sweepName, Context context) {
+        if (chain.link() == 1 && end != Chain.End.NO_PROGRESS) {
+            return; // a chain of one run: its own summary says it all
+        }
+        java.time.Instant now = clock.instant();
+        SweepSummary whole = chain.summary(last, now);
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("chainId", chain.id());
+        fields.put("links", chain.link());
+        fields.put("chainStoppedBy", end.word);
+        fields.putAll(whole.toMap());
+        LogLevel level = end == Chain.End.COMPLETE || end == Chain.End.CAPPED ? (whole.failed() > 0 ? LogLevel.ERROR
+                : LogLevel.INFO) : end == Chain.End.LISTING_FAILED ? LogLevel.ERROR : LogLevel.WARN;
+        log.log(level, "chainSummary", "Chain of " + chain.link() + " runs ended (" + end.word + "): "
+                + whole.toAccount(), fields);
+        if (env.containsKey(FUNCTION_NAME)) {
+            Map<String, Object> properties = new LinkedHashMap<>();
+            properties.put("level", log.alwaysLevel());
+            properties.put("function_request_id", context.getAwsRequestId());
+            properties.put("chainId", chain.id());
+            log.always(RunMetrics.chainRecord(whole, chain.link(), invocation.settings().metrics().namespace(),
+                    sweepName, now, properties));
+        }
     }
 
     private void report(SweepSummary summary, RunLog runLog, JsonLog log, Invocation invocation, String sweepName,
@@ -157,7 +263,7 @@ public final class SweepHandler implements RequestHandler<Map<String, Object>, S
      * Environment and input problems are reported together, so one failed run names them all; overrides are applied
      * only to valid settings.
      */
-    private Invocation parse(Map<String, Object> event) {
+    private Invocation parse(Map<String, Object> event, java.time.Instant now) {
         List<String> problems = new ArrayList<>();
         Settings settings = null;
         RunRequest request = null;
@@ -167,7 +273,7 @@ public final class SweepHandler implements RequestHandler<Map<String, Object>, S
             problems.addAll(e.problems());
         }
         try {
-            request = RunRequest.parse(event);
+            request = RunRequest.parse(event, now);
         } catch (InvalidSettingsException e) {
             problems.addAll(e.problems());
         }

@@ -43,12 +43,12 @@ class CommandLineSourceTest {
 
     @Test
     void theSamplesCoverEverySetting() {
-        assertThat(SAMPLES.keySet()).containsExactlyInAnyOrderElementsOf(Catalog.ALL);
+        assertThat(SAMPLES.keySet()).containsExactlyInAnyOrderElementsOf(Catalog.commandLine());
     }
 
     @Test
     void everyFlagSetsWhatItsVariableSets() {
-        for (Setting<?> setting : Catalog.ALL) {
+        for (Setting<?> setting : Catalog.commandLine()) {
             if (setting.env().isEmpty()) {
                 continue;
             }
@@ -159,7 +159,7 @@ class CommandLineSourceTest {
 
     @Test
     void messagesNameTheFlagAndTheVariable() {
-        String labels = Catalog.ALL.stream().map(CommandLineSource::label).collect(Collectors.joining(" "));
+        String labels = Catalog.commandLine().stream().map(CommandLineSource::label).collect(Collectors.joining(" "));
 
         assertThat(labels).contains("--bucket/BUCKET_NAME", "--region/AWS_REGION", "--start-after",
                 "--endpoint-url/AWS_ENDPOINT_URL_S3");

@@ -140,7 +140,7 @@ class MainArgumentsTest {
     void helpListsEverySettingWithItsFlagAndVariable() {
         assertThat(run(Map.of(), "--help")).isEqualTo(Main.OK);
         String help = out.toString(StandardCharsets.UTF_8).replaceAll("\\s+", " ");
-        for (Setting<?> setting : Catalog.ALL) {
+        for (Setting<?> setting : Catalog.commandLine()) {
             assertThat(help).as(setting.name()).contains(setting.flag() + (setting.type().isBoolean() ? "[=" : "="));
             setting.env().ifPresent(variable -> assertThat(help).as(setting.name()).contains("[" + variable));
             setting.shortFlag().ifPresent(flag -> assertThat(help).contains(flag + ", " + setting.flag()));

@@ -70,6 +70,8 @@ class BadSettingsTableTest {
     static final String REGION = "an AWS Region name such as us-east-1";
     static final String ENDPOINT = "an absolute http:// or https:// URL such as http://localhost:4566, or empty for S3"
             + " itself";
+    static final String LAMBDA_ENDPOINT = "an absolute http:// or https:// URL such as http://localhost:4566, or empty"
+            + " for Lambda itself";
     static final String SWEEP_NAME = "1 to 1024 characters without control characters, not all spaces (a CloudWatch"
             + " dimension value; keep it ASCII, which CloudWatch requires), or empty for <bucket>/<prefix>";
     static final String ATTEMPT_TIMEOUT = "a duration from 100ms to 300s, such as 10s or 500ms";
@@ -82,7 +84,8 @@ class BadSettingsTableTest {
             "ALLOW_WHOLE_BUCKET", "KEEP_LATEST", "MAX_DELETES", "INCLUDE", "EXCLUDE", "MIN_SIZE", "MAX_SIZE",
             "NONCURRENT_DAYS", "KEEP_NONCURRENT", "BYPASS_GOVERNANCE", "DELETE_CONCURRENCY", "LIST_CONCURRENCY",
             "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL",
-            "S3_ATTEMPT_TIMEOUT", "SWEEP_NAME", "POWERTOOLS_METRICS_NAMESPACE", "PROGRESS_INTERVAL");
+            "S3_ATTEMPT_TIMEOUT", "SWEEP_NAME", "POWERTOOLS_METRICS_NAMESPACE", "PROGRESS_INTERVAL",
+            "MAX_CHAIN_LINKS", "AWS_ENDPOINT_URL_LAMBDA");
     /** Read only where the variable before them is not set: a few rows each, the same code. */
     static final Set<String> FALLBACKS = Set.of("AWS_ENDPOINT_URL", "AWS_DEFAULT_REGION");
 
@@ -388,6 +391,7 @@ class BadSettingsTableTest {
                         + " too"))),
                 wholeNumber("DELETE_CONCURRENCY", 1, 64, CONCURRENCY, "٤"),
                 wholeNumber("LIST_CONCURRENCY", 1, 64, CONCURRENCY, "١٦"),
+                wholeNumber("MAX_CHAIN_LINKS", 1, 1000, "a whole number from 1 to 1000", "٢٠"),
 
                 // AWS_REGION: required (Lambda sets it).
                 Stream.of(
@@ -419,6 +423,15 @@ class BadSettingsTableTest {
                         "http:///no-host"),
                 same("AWS_ENDPOINT_URL_S3", "not a usable endpoint URL", ENDPOINT, Map.of(),
                         INJECTIONS.toArray(String[]::new)),
+                // AWS_ENDPOINT_URL_LAMBDA: checked as S3's is, before any request (and before the run could invoke).
+                Stream.of(row("AWS_ENDPOINT_URL_LAMBDA", CONTROL, problem("AWS_ENDPOINT_URL_LAMBDA", CONTROL_SHOWN,
+                        "not a usable endpoint URL", LAMBDA_ENDPOINT)),
+                        row("AWS_ENDPOINT_URL_LAMBDA", LONG_LETTERS, problem("AWS_ENDPOINT_URL_LAMBDA",
+                                LONG_LETTERS_SHOWN, "not a usable endpoint URL", LAMBDA_ENDPOINT))),
+                same("AWS_ENDPOINT_URL_LAMBDA", "not a usable endpoint URL", LAMBDA_ENDPOINT, Map.of(),
+                        INJECTIONS.toArray(String[]::new)),
+                same("AWS_ENDPOINT_URL_LAMBDA", "not a usable endpoint URL", LAMBDA_ENDPOINT, Map.of(), BLANK, HUGE,
+                        NEGATIVE, "localhost:4566", "ftp://127.0.0.1/", "http://bücket.example", "$(rm -rf /)"),
                 same("AWS_ENDPOINT_URL", "not a usable endpoint URL", ENDPOINT, noEndpoints, BLANK,
                         "localhost:4566", "$(rm -rf /)"),
                 // AWS_DEFAULT_REGION, which the AWS CLI reads when AWS_REGION is not set.
@@ -489,6 +502,7 @@ class BadSettingsTableTest {
         defaults.put("BYPASS_GOVERNANCE", settings -> assertThat(settings.sweep().bypassGovernance()).isFalse());
         defaults.put("DELETE_CONCURRENCY", settings -> assertThat(settings.sweep().deleteConcurrency()).isEqualTo(16));
         defaults.put("LIST_CONCURRENCY", settings -> assertThat(settings.sweep().listConcurrency()).isEqualTo(16));
+        defaults.put("MAX_CHAIN_LINKS", settings -> assertThat(settings.chain().maxLinks()).isEqualTo(20));
         defaults.put("SWEEP_NAME", settings -> assertThat(settings.metrics().sweep("my-backups", "logs/"))
                 .isEqualTo("my-backups/logs/"));
         defaults.put("POWERTOOLS_METRICS_NAMESPACE", settings -> assertThat(settings.metrics().namespace())
@@ -575,6 +589,10 @@ class BadSettingsTableTest {
         // then fails to connect. Not run: it would look the name up.
         rows.add(new Accepted("AWS_ENDPOINT_URL_S3", "http://" + LONG_LETTERS, "accepted, though no host is so long",
                 Map.of(), false, outcome -> assertThat(outcome.settings().s3().endpoint()).isPresent()));
+        for (String value : java.util.Arrays.asList(null, EMPTY)) {
+            rows.add(new Accepted("AWS_ENDPOINT_URL_LAMBDA", value, "not set or empty: Lambda itself", Map.of(), true,
+                    outcome -> assertThat(outcome.settings().chain().endpoint()).isEmpty()));
+        }
         // A non-ASCII SWEEP_NAME (the template derives it from the prefix) does not fail the run: CloudWatch drops
         // the metric, and the README says to set SweepName then.
         rows.add(new Accepted("SWEEP_NAME", "säubern", "a non-ASCII prefix must not fail the sweep", Map.of(), true,
@@ -643,7 +661,7 @@ class BadSettingsTableTest {
      */
     static Stream<Row> refusedFlags() {
         return refused().filter(row -> row.value() != null && Catalog.byVariable(row.setting())
-                .flatMap(Setting::env).filter(row.setting()::equals).isPresent()
+                .filter(Setting::onCommandLine).flatMap(Setting::env).filter(row.setting()::equals).isPresent()
                 && !row.expected().contains(": both are set;"));
     }
 
@@ -708,7 +726,7 @@ class BadSettingsTableTest {
 
     @Test
     void theFlagOnlyRowsCoverEveryFlagWithoutAVariable() {
-        assertThat(flagOnly().map(Row::setting).distinct()).containsExactlyInAnyOrderElementsOf(Catalog.ALL.stream()
+        assertThat(flagOnly().map(Row::setting).distinct()).containsExactlyInAnyOrderElementsOf(Catalog.commandLine().stream()
                 .filter(setting -> setting.env().isEmpty()).map(Setting::flag).toList());
     }
 

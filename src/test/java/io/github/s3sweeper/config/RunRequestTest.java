@@ -18,7 +18,8 @@ class RunRequestTest {
 
     @Test
     void schedulerInputNamesItsTrigger() {
-        assertThat(RunRequest.parse(Map.of("trigger", "nightly"))).isEqualTo(new RunRequest("nightly", Overrides.NONE));
+        assertThat(RunRequest.parse(Map.of("trigger", "nightly"))).isEqualTo(new RunRequest("nightly", Overrides.NONE,
+                null, Map.of("trigger", "nightly")));
     }
 
     @Test

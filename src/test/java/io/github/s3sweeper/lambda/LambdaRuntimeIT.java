@@ -203,10 +203,16 @@ class LambdaRuntimeIT extends FilesystemS3Test {
         }
     }
 
+    /**
+     * The run's budget ends before its timeout: it returns what it did, and goes on in a next run through Lambda's
+     * Invoke API (the local endpoint), whose queued events the emulator then runs one after another to the end.
+     */
     @Test
-    void aRunCutByTheFunctionTimeoutReturnsIncompleteInsteadOfBeingKilled(@TempDir Path dir) throws Exception {
+    void aRunCutByTheFunctionTimeoutReturnsIncompleteAndItsChainSweepsTheRest(@TempDir Path dir) throws Exception {
         Instant now = Instant.now();
         try (EmbeddedS3 unsigned = EmbeddedS3.filesystemUnsigned(dir);
+             io.github.s3sweeper.testing.LambdaInvokeEndpoint invoke =
+                     io.github.s3sweeper.testing.LambdaInvokeEndpoint.start();
              // 700 ms per listing page: ten pages are more than the 3 s an 8 s timeout leaves after its margin.
              ModelProxy slow = new ModelProxy(unsigned.endpoint(),
                      new ModelProxy.Model(Duration.ZERO, Duration.ofMillis(700), 0));
@@ -218,6 +224,7 @@ class LambdaRuntimeIT extends FilesystemS3Test {
             Map<String, String> env = environment(slow.endpoint().toString());
             env.put("AWS_LAMBDA_FUNCTION_TIMEOUT", "8");
             env.put("LIST_CONCURRENCY", "1");
+            env.put("AWS_ENDPOINT_URL_LAMBDA", invoke.endpoint().toString());
             try (RuntimeEmulator lambda = RuntimeEmulator.start(emulator, env)) {
                 RuntimeEmulator.Invocation run = lambda.invoke("{\"trigger\":\"schedule\"}");
                 Map<String, Object> response = LogLines.parse(run.body());
@@ -230,9 +237,30 @@ class LambdaRuntimeIT extends FilesystemS3Test {
                         .isEqualTo(((Number) response.get("scanned")).longValue());
                 List<String> left = S3TestClients.keys(client, bucket);
                 assertThat(left).hasSize(10_000 - (int) deleted).allMatch(key -> key.compareTo(resumeAfter) > 0);
-                assertLines(run, response, true, List.of("start", "summary"), "WARN");
+                assertLines(run, response, true, List.of("start", "chainContinued", "summary"), "WARN");
                 assertThat(reportedMillis(run)).as("finished inside the 8 s timeout").isLessThan(8_000);
                 assertThat(String.join("\n", run.lines())).doesNotContain("Task timed out");
+                assertThat(invoke.received()).singleElement().satisfies(request -> assertThat(request)
+                        .returns(FUNCTION, io.github.s3sweeper.testing.LambdaInvokeEndpoint.Request::function)
+                        .returns("Event", io.github.s3sweeper.testing.LambdaInvokeEndpoint.Request::invocationType));
+
+                List<RuntimeEmulator.Invocation> links = new ArrayList<>();
+                invoke.drain(body -> {
+                    try {
+                        links.add(lambda.invoke(body));
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }, 20);
+                assertThat(S3TestClients.keys(client, bucket)).as("the chain swept the rest").isEmpty();
+                Map<String, Object> last = LogLines.parse(links.get(links.size() - 1).body());
+                assertThat(last).containsEntry("complete", true);
+                assertThat(links.get(links.size() - 1).jsonLines()).map(LogLines::parse)
+                        .filteredOn(line -> "chainSummary".equals(line.get("event"))).singleElement()
+                        .satisfies(line -> assertThat(line).containsEntry("links", links.size() + 1)
+                                .containsEntry("deleted", 10_000).containsEntry("chainStoppedBy", "complete")
+                                .containsEntry("function_request_id", links.get(links.size() - 1).requestId())
+                                .containsEntry("chain_id", run.requestId()));
             }
         }
     }

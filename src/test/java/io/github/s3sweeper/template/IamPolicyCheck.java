@@ -27,8 +27,8 @@ import java.util.regex.Pattern;
  * s3:DeleteObject and s3:GetBucketVersioning always; s3:ListBucketVersions (with the same condition) and
  * s3:DeleteObjectVersion under SweepVersions; s3:BypassGovernanceRetention under BypassGovernanceRetention;
  * logs:CreateLogStream and logs:PutLogEvents on the function's log group; sqs:SendMessage on the failure queue;
- * xray:PutTraceSegments and xray:PutTelemetryRecords on "*" (X-Ray takes no other resource), under TracingActive
- * only. Deletions only ever on {@value #OBJECTS}. Every statement is Allow, with Action and Resource (never
+ * lambda:InvokeFunction on the function itself under Chains (a run continuing itself); xray:PutTraceSegments and
+ * xray:PutTelemetryRecords on "*" (X-Ray takes no other resource), under TracingActive only. Deletions only ever on {@value #OBJECTS}. Every statement is Allow, with Action and Resource (never
  * NotAction, NotResource or NotPrincipal). The conditions those grants hang on must mean what they say, the role must
  * trust lambda.amazonaws.com alone, and the template may hold no other IAM grant (no managed policies, no other IAM
  * resource, no SAM Policies on the function, which would make SAM create a role of its own).
@@ -39,6 +39,8 @@ final class IamPolicyCheck {
     static final String OBJECTS = "arn:${AWS::Partition}:s3:::${BucketName}/${Prefix}*";
     static final String LOG_GROUP = "!GetAtt SweeperLogGroup.Arn";
     static final String FAILURE_QUEUE = "!GetAtt SweeperFailureQueue.Arn";
+    static final String SELF = "arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:"
+            + "${AWS::StackName}-sweeper";
     static final String ROLE = "SweeperRole";
     static final String FUNCTION = "SweeperFunction";
 
@@ -66,6 +68,7 @@ final class IamPolicyCheck {
         ALLOWED.put("logs:CreateLogStream", new Grant(Set.of(LOG_GROUP), null, false));
         ALLOWED.put("logs:PutLogEvents", new Grant(Set.of(LOG_GROUP), null, false));
         ALLOWED.put("sqs:SendMessage", new Grant(Set.of(FAILURE_QUEUE), null, false));
+        ALLOWED.put("lambda:InvokeFunction", new Grant(Set.of(SELF), "Chains", false));
         ALLOWED.put("xray:PutTraceSegments", new Grant(Set.of("*"), "TracingActive", false));
         ALLOWED.put("xray:PutTelemetryRecords", new Grant(Set.of("*"), "TracingActive", false));
     }
@@ -76,7 +79,8 @@ final class IamPolicyCheck {
             "SweepVersions", new Fn("Not", List.of(new Fn("Equals", List.of(new Fn("Ref", "NoncurrentDays"), "")))),
             "BypassGovernanceRetention", new Fn("And", List.of(new Fn("Condition", "SweepVersions"),
                     new Fn("Equals", List.of(new Fn("Ref", "BypassGovernance"), "true")))),
-            "TracingActive", new Fn("Equals", List.of(new Fn("Ref", "Tracing"), "Active")));
+            "TracingActive", new Fn("Equals", List.of(new Fn("Ref", "Tracing"), "Active")),
+            "Chains", new Fn("Not", List.of(new Fn("Equals", List.of(new Fn("Ref", "MaxChainLinks"), 1)))));
 
     private static final Object PREFIX_CONDITION = Map.of("StringLike", Map.of("s3:prefix", new Fn("Sub", "${Prefix}*")));
     private static final Fn NO_VALUE = new Fn("Ref", "AWS::NoValue");

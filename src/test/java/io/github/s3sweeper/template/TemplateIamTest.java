@@ -48,6 +48,7 @@ class TemplateIamTest {
                 "sweep-prefix statement 5 [SweepVersions] s3:DeleteObjectVersion",
                 "sweep-prefix statement 6 [BypassGovernanceRetention] s3:BypassGovernanceRetention",
                 "keep-failed-runs statement 1 [] sqs:SendMessage",
+                "continue-itself statement 1 [Chains] lambda:InvokeFunction",
                 "write-traces statement 1 [TracingActive] [xray:PutTraceSegments, xray:PutTelemetryRecords]");
     }
 

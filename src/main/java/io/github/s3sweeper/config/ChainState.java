@@ -1,0 +1,128 @@
+package io.github.s3sweeper.config;
+
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Where a run stands in a chain: the runs that one tick became when its time budget stopped it with work left and
+ * it invoked the function again to go on. The first run of a tick has none; each next one is given this in its
+ * input's {@code chain} field by the run before it.
+ *
+ * <p>{@code startedAt} is the first run's start: every run of the chain decides against the same cutoff, so the chain
+ * deletes exactly what one run long enough would have, and never anything younger than the age when the chain
+ * started. A time after now is refused (it would move the cutoff forward); an older one only keeps more.
+ *
+ * @param id        the first run's request id, on every run's lines, so Logs Insights finds the chain's runs
+ * @param link      this run's place in the chain, 2 or more (the first run is 1 and has no chain field)
+ * @param startedAt the first run's start
+ * @param totals    the counts of the runs before this one, by the summary's field names ({@link #TOTALS})
+ */
+public record ChainState(String id, int link, Instant startedAt, Map<String, Long> totals) {
+
+    public static final String FIELD = "chain";
+    /** The summary's counts that add up across a chain's runs. */
+    public static final List<String> TOTALS = List.of("scanned", "matched", "expired", "keptLatest", "deleted",
+            "failed", "locked", "leftByCap", "bytesDeleted", "versionsScanned", "noncurrentDeleted",
+            "deleteMarkersDeleted", "listRequests", "deleteRequests", "durationMs");
+    public static final int MAX_LINK = 1000;
+    static final int MAX_ID_CHARACTERS = 128;
+    /** Clocks of two execution environments differ by milliseconds; more than this is not a clock's drift. */
+    static final long FUTURE_TOLERANCE_SECONDS = 60;
+    static final String ALLOWED = "the object a previous run of the chain gives: {\"id\": text of at most 128"
+            + " characters, \"link\": a whole number from 2 to 1000, \"startedAt\": an ISO-8601 UTC time not in the"
+            + " future, \"totals\": {" + String.join(", ", TOTALS) + ": whole numbers of 0 or more}}";
+
+    public ChainState {
+        totals = Collections.unmodifiableMap(new LinkedHashMap<>(totals));
+    }
+
+    /** The count of a total by name, 0 when the runs before gave none. */
+    public long total(String name) {
+        return totals.getOrDefault(name, 0L);
+    }
+
+    /**
+     * Reads the input's {@code chain} field; adds a problem for each part that is not as a previous run writes it.
+     *
+     * @param now the time this run started, which {@code startedAt} may not be after
+     * @return the state, or null when a problem was added
+     */
+    static ChainState parse(Object value, Instant now, List<String> problems) {
+        String label = RunRequest.label(FIELD);
+        if (!(value instanceof Map<?, ?> map)) {
+            problems.add(label + "=" + ValueReader.json(value) + ": " + ValueReader.jsonType(value)
+                    + ", not an object; allowed: " + ALLOWED);
+            return null;
+        }
+        int before = problems.size();
+        for (Object key : map.keySet()) {
+            if (!List.of("id", "link", "startedAt", "totals").contains(key)) {
+                problems.add(label + ": unknown field " + ValueReader.quoted(String.valueOf(key)) + "; allowed: "
+                        + ALLOWED);
+            }
+        }
+        String id = map.get("id") instanceof String s && !s.isEmpty() && s.length() <= MAX_ID_CHARACTERS
+                && s.chars().allMatch(c -> c > 0x20 && c < 0x7f) ? s : null;
+        if (id == null) {
+            problems.add(label + ".id=" + ValueReader.json(map.get("id")) + ": not a short printable id; allowed: "
+                    + ALLOWED);
+        }
+        long link = wholeNumber(map.get("link"));
+        if (link < 2 || link > MAX_LINK) {
+            problems.add(label + ".link=" + ValueReader.json(map.get("link")) + ": not a link number; allowed: "
+                    + ALLOWED);
+        }
+        Instant startedAt = null;
+        if (map.get("startedAt") instanceof String s) {
+            try {
+                startedAt = Instant.parse(s);
+            } catch (DateTimeParseException e) {
+                startedAt = null;
+            }
+        }
+        if (startedAt == null) {
+            problems.add(label + ".startedAt=" + ValueReader.json(map.get("startedAt")) + ": not an ISO-8601 UTC"
+                    + " time; allowed: " + ALLOWED);
+        } else if (startedAt.isAfter(now.plusSeconds(FUTURE_TOLERANCE_SECONDS))) {
+            problems.add(label + ".startedAt=" + ValueReader.json(map.get("startedAt")) + ": in the future (it"
+                    + " would move the cutoff forward); allowed: " + ALLOWED);
+        }
+        Map<String, Long> totals = new LinkedHashMap<>();
+        if (!(map.get("totals") instanceof Map<?, ?> given)) {
+            problems.add(label + ".totals=" + ValueReader.json(map.get("totals")) + ": not an object; allowed: "
+                    + ALLOWED);
+        } else {
+            for (Map.Entry<?, ?> entry : given.entrySet()) {
+                long count = wholeNumber(entry.getValue());
+                if (!TOTALS.contains(entry.getKey()) || count < 0) {
+                    problems.add(label + ".totals." + entry.getKey() + "=" + ValueReader.json(entry.getValue())
+                            + ": not a count of a summary; allowed: " + ALLOWED);
+                } else {
+                    totals.put((String) entry.getKey(), count);
+                }
+            }
+        }
+        if (problems.size() > before) {
+            return null;
+        }
+        return new ChainState(id, (int) link, startedAt, totals);
+    }
+
+    /** A JSON whole number as a long; -1 for anything else. */
+    private static long wholeNumber(Object value) {
+        if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte) {
+            return ((Number) value).longValue();
+        }
+        if (value instanceof java.math.BigInteger big && big.bitLength() < 63) {
+            return big.longValue();
+        }
+        if (value instanceof Double d && d >= 0 && d < 9.0e15 && d == Math.rint(d)) {
+            return d.longValue();
+        }
+        return -1;
+    }
+}
