@@ -1,13 +1,13 @@
 package io.github.s3sweeper.engine;
 
 /** How S3 orders keys. */
-final class Keys {
+public final class Keys {
 
     private Keys() {
     }
 
     /** Compares by Unicode code point, which is the UTF-8 byte order S3 lists keys in (unlike String's UTF-16 order). */
-    static int compare(String a, String b) {
+    public static int compare(String a, String b) {
         int i = 0;
         int j = 0;
         while (i < a.length() && j < b.length()) {
