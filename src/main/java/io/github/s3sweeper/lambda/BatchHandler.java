@@ -121,7 +121,7 @@ public final class BatchHandler implements RequestHandler<Map<String, Object>, M
         } catch (InvalidSettingsException e) {
             problems.addAll(e.problems());
         }
-        refuse(env, Catalog.KEEP_LATEST, v -> !v.equals("0"), "keeping the N newest objects needs the whole"
+        refuse(env, Catalog.KEEP_LATEST, v -> !v.matches("0+"), "keeping the N newest objects needs the whole"
                 + " listing, and each batch of a Distributed Map sees only its own items", "0 or empty in this mode"
                 + " (template.yaml's function mode keeps the newest N)", problems);
         refuse(env, Catalog.MAX_DELETES, v -> true, "a cap on one run's deletions needs one count across every"
