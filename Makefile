@@ -11,3 +11,11 @@ build-SweeperFunction:
 	./mvnw -q -B -DskipTests -DskipITs package
 	mkdir -p "$(ARTIFACTS_DIR)/lib"
 	cp target/s3-sweeper.jar "$(ARTIFACTS_DIR)/lib/"
+
+# The Distributed Map mode (template-distributed.yaml): the batch and report functions are two handlers of the same
+# jar. sam build runs each target in turn; the second finds target/ up to date and only copies.
+.PHONY: build-BatchFunction build-ReportFunction
+build-BatchFunction build-ReportFunction:
+	./mvnw -q -B -DskipTests -DskipITs package
+	mkdir -p "$(ARTIFACTS_DIR)/lib"
+	cp target/s3-sweeper.jar "$(ARTIFACTS_DIR)/lib/"

@@ -1,5 +1,6 @@
 package io.github.s3sweeper.cli;
 
+import io.github.s3sweeper.report.JsonReader;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;

@@ -166,7 +166,7 @@ public final class Sweeper {
     }
 
     /** What the retention rules' decisions on current objects do: count them, and send the chosen to a stream. */
-    private static RetentionRule.Decisions currentDecisions(DecisionCounts counts, Deleter.Stream stream) {
+    static RetentionRule.Decisions currentDecisions(DecisionCounts counts, Deleter.Stream stream) {
         return new RetentionRule.Decisions() {
             @Override
             public void delete(StoredObject object) {

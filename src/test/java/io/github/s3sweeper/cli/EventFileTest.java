@@ -1,5 +1,6 @@
 package io.github.s3sweeper.cli;
 
+import io.github.s3sweeper.report.JsonReader;
 import io.github.s3sweeper.testing.RuntimeSerialization;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,4 +1,4 @@
-package io.github.s3sweeper.cli;
+package io.github.s3sweeper.report;
 
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -16,18 +16,18 @@ import java.util.Map;
  * the runtime's serializer. What this reader refuses although the runtime's reader takes it is listed in
  * {@link EventFile}.
  */
-final class JsonReader {
+public final class JsonReader {
 
     static final int MAX_DEPTH = 1000;
     static final int MAX_NUMBER_DIGITS = 1000;
     static final int MAX_NAME_LENGTH = 50_000;
 
     /** Said wherever the runtime's reader would take what this one refuses, so nobody takes it for a bug there. */
-    static final String LENIENT = " (not standard JSON: the Lambda runtime's own reader would take it, this reader"
+    public static final String LENIENT = " (not standard JSON: the Lambda runtime's own reader would take it, this reader"
             + " does not)";
 
     /** A document this reader refuses; {@code offset} is the index in the text where the problem is. */
-    static final class SyntaxException extends Exception {
+    public static final class SyntaxException extends Exception {
         private final int offset;
 
         SyntaxException(int offset, String message) {
@@ -35,7 +35,7 @@ final class JsonReader {
             this.offset = offset;
         }
 
-        int offset() {
+        public int offset() {
             return offset;
         }
     }
@@ -48,8 +48,23 @@ final class JsonReader {
         this.text = text;
     }
 
+    /**
+     * The one JSON value {@code text} holds (an object, an array, a string, ...), with nothing but white space around
+     * it: for documents that are not invocation inputs, such as the result files a Distributed Map writes.
+     */
+    public static Object readValue(String text) throws SyntaxException {
+        JsonReader reader = new JsonReader(text);
+        reader.skipWhitespace();
+        Object value = reader.value();
+        reader.skipWhitespace();
+        if (!reader.atEnd()) {
+            throw reader.error("unexpected " + reader.found() + " after the JSON value");
+        }
+        return value;
+    }
+
     /** The one JSON object {@code text} holds, with nothing but white space around it. */
-    static Map<String, Object> readObject(String text) throws SyntaxException {
+    public static Map<String, Object> readObject(String text) throws SyntaxException {
         JsonReader reader = new JsonReader(text);
         reader.skipWhitespace();
         if (reader.atEnd()) {
@@ -445,7 +460,7 @@ final class JsonReader {
     }
 
     /** "line L, column C" of {@code offset}: lines end at \n, \r\n or \r; columns count characters from 1. */
-    static String position(String text, int offset) {
+    public static String position(String text, int offset) {
         int line = 1;
         int column = 1;
         for (int i = 0; i < offset && i < text.length(); i++) {
