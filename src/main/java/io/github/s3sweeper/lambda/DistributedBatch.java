@@ -36,7 +36,18 @@ record DistributedBatch(Instant runStartedAt, List<StoredObject> objects) {
     /** Bad items named in one message; the rest are counted. */
     private static final int NAMED = 10;
 
+    /** Clocks of two machines differ by milliseconds; more than this is not a clock's drift. */
+    static final long FUTURE_TOLERANCE_SECONDS = 60;
+
     static DistributedBatch parse(Map<String, Object> event, SweepSettings settings) {
+        return parse(event, settings, Instant.now());
+    }
+
+    /**
+     * @param now a start after it (beyond a clock's drift) is refused: it would move the cutoff forward and make
+     *            younger objects expired; one a little after counts as now
+     */
+    static DistributedBatch parse(Map<String, Object> event, SweepSettings settings, Instant now) {
         List<String> problems = new ArrayList<>();
         if (event == null) {
             throw new InvalidSettingsException(List.of("the input is null; expected the batch a Distributed Map's"
@@ -49,6 +60,13 @@ record DistributedBatch(Instant runStartedAt, List<StoredObject> objects) {
             }
         }
         Instant started = runStartedAt(event.get("BatchInput"), problems);
+        if (started != null && started.isAfter(now.plusSeconds(FUTURE_TOLERANCE_SECONDS))) {
+            problems.add("BatchInput." + RUN_STARTED_AT + "=" + Json.write(started.toString()) + " is in the future:"
+                    + " it would move the cutoff forward; the ItemBatcher must pass the execution's start");
+            started = null;
+        } else if (started != null && started.isAfter(now)) {
+            started = now;
+        }
         List<StoredObject> objects = new ArrayList<>();
         Object items = event.get("Items");
         if (!(items instanceof List<?> list)) {

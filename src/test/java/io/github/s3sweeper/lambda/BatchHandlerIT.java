@@ -206,6 +206,18 @@ class BatchHandlerIT extends FilesystemS3Test {
     }
 
     @Test
+    void aBatchWhoseRunStartsInTheFutureIsRefusedSinceItWouldMoveTheCutoffForward() {
+        Map<String, Object> event = load("events/distributed-batch-listobjects.json");
+        event.put("BatchInput", Map.of("runStartedAt", java.time.Instant.now().plusSeconds(86_400 * 400).toString()));
+
+        assertThat(catchThrowableOfType(InvalidSettingsException.class, () -> handler(env())
+                .handleRequest(event, new TestContext())).problems()).singleElement().asString()
+                .contains("is in the future: it would move the cutoff forward");
+        assertThat(clientsBuilt).hasValue(0);
+        assertThat(keys()).contains("backups/db/2026-10-01.sql.gz");
+    }
+
+    @Test
     @SuppressWarnings("unchecked")
     void anInventoryRowOfANoncurrentVersionIsRefused() {
         Map<String, Object> inventory = load("events/distributed-batch-inventory.json");
