@@ -73,6 +73,17 @@ public final class ModelProxy implements AutoCloseable {
         server.start();
     }
 
+    /**
+     * From now on, listings are forwarded without their {@code start-after}, as a broken S3-compatible server might
+     * ignore it: every listing starts at the beginning of the prefix.
+     */
+    public ModelProxy ignoringStartAfter() {
+        ignoreStartAfter = true;
+        return this;
+    }
+
+    private volatile boolean ignoreStartAfter;
+
     public URI endpoint() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
@@ -156,7 +167,11 @@ public final class ModelProxy implements AutoCloseable {
 
     private HttpResponse<byte[]> forward(HttpExchange exchange, String method, String rawPath, String rawQuery,
                                          byte[] body) throws IOException, InterruptedException {
-        URI uri = URI.create(target + rawPath + (rawQuery == null ? "" : "?" + rawQuery));
+        if (ignoreStartAfter && rawQuery != null) {
+            rawQuery = java.util.Arrays.stream(rawQuery.split("&")).filter(p -> !p.startsWith("start-after="))
+                    .collect(java.util.stream.Collectors.joining("&"));
+        }
+        URI uri = URI.create(target + rawPath + (rawQuery == null || rawQuery.isEmpty() ? "" : "?" + rawQuery));
         HttpRequest.Builder request = HttpRequest.newBuilder(uri)
                 .method(method, body.length == 0 ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofByteArray(body));

@@ -136,6 +136,24 @@ class SelfContinuationIT extends FilesystemS3Test {
     }
 
     @Test
+    void aFlatPrefixIsSweptByAChainAsByOneRun() {
+        Set<String> expired = new TreeSet<>();
+        for (int i = 0; i < 4_500; i++) {
+            put(String.format("backups/%05d.gz", i), i % 4 != 0, expired);
+        }
+        Set<String> left = keys();
+        left.removeAll(expired);
+
+        List<SweepSummary> chain = chain(env(), Map.of());
+
+        assertThat(chain).as("a run per page at least").hasSizeGreaterThanOrEqualTo(4);
+        assertThat(keys()).isEqualTo(left);
+        assertThat(log.events("chainSummary")).singleElement().satisfies(line -> assertThat(line)
+                .containsEntry("deleted", expired.size()).containsEntry("expired", expired.size())
+                .containsEntry("scanned", 4_500).containsEntry("chainStoppedBy", "complete"));
+    }
+
+    @Test
     void eachRunResumesAfterTheKeyThePreviousOneReachedWithTheChainsState() {
         fillNestedAndFlat();
 
@@ -228,6 +246,39 @@ class SelfContinuationIT extends FilesystemS3Test {
         assertThat(left.size()).as("at least what one run keeps, at most 5 per run")
                 .isBetween(5, 5 * chain.size());
         assertThat(chain.stream().mapToLong(SweepSummary::keptLatest).sum()).isEqualTo(left.size());
+    }
+
+    /**
+     * A server that ignores start-after (a broken S3-compatible one) gives every run the same first page: the second
+     * run does not move resumeAfter on, and the chain stops there instead of running MAX_CHAIN_LINKS times in vain.
+     */
+    @Test
+    void aChainThatCannotAdvanceStopsAndSaysWhy(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        try (io.github.s3sweeper.testing.EmbeddedS3 unsigned =
+                     io.github.s3sweeper.testing.EmbeddedS3.filesystemUnsigned(dir);
+             io.github.s3sweeper.bench.ModelProxy broken = new io.github.s3sweeper.bench.ModelProxy(
+                     unsigned.endpoint(), new io.github.s3sweeper.bench.ModelProxy.Model(Duration.ZERO,
+                     Duration.ZERO, 0)).ignoringStartAfter();
+             var client = io.github.s3sweeper.testing.S3TestClients.client(unsigned.endpoint(), "any", "any")) {
+            client.createBucket(b -> b.bucket("stuck"));
+            for (int i = 0; i < 3_000; i++) {
+                unsigned.putFile("stuck", String.format("backups/%05d", i), "x", NOW.minus(Duration.ofDays(40)));
+            }
+            Map<String, String> env = env();
+            env.put("BUCKET_NAME", "stuck");
+            env.put("AWS_ENDPOINT_URL_S3", broken.endpoint().toString());
+            // One chain of pages, each run stopping after its first: the same first page every time.
+            env.put("LIST_CONCURRENCY", "1");
+
+            List<SweepSummary> chain = chain(env, Map.of("dryRun", true));
+
+            assertThat(chain).hasSize(2);
+            assertThat(chain.get(1).resumeAfter()).isEqualTo(chain.get(0).resumeAfter());
+            assertThat(log.events("chainSummary")).singleElement().satisfies(line -> assertThat(line)
+                    .containsEntry("chainStoppedBy", "noProgress").containsEntry("links", 2)
+                    .containsEntry("level", "WARN"));
+        }
     }
 
     @Test
