@@ -80,7 +80,7 @@ final class IamPolicyCheck {
             "BypassGovernanceRetention", new Fn("And", List.of(new Fn("Condition", "SweepVersions"),
                     new Fn("Equals", List.of(new Fn("Ref", "BypassGovernance"), "true")))),
             "TracingActive", new Fn("Equals", List.of(new Fn("Ref", "Tracing"), "Active")),
-            "Chains", new Fn("Not", List.of(new Fn("Equals", List.of(new Fn("Ref", "MaxChainLinks"), 1)))));
+            "Chains", new Fn("Not", List.of(new Fn("Equals", List.of(new Fn("Ref", "MaxChainLinks"), "1")))));
 
     private static final Object PREFIX_CONDITION = Map.of("StringLike", Map.of("s3:prefix", new Fn("Sub", "${Prefix}*")));
     private static final Fn NO_VALUE = new Fn("Ref", "AWS::NoValue");
