@@ -1,5 +1,6 @@
 package io.github.s3sweeper.config;
 
+import io.github.s3sweeper.report.FrontierEntry;
 import io.github.s3sweeper.rules.Glob;
 import io.github.s3sweeper.rules.Selection;
 
@@ -23,6 +24,9 @@ import java.util.OptionalLong;
  * @param startAfter       list only keys after this one (resuming a run that ran out of time), or null
  * @param deleteConcurrency DeleteObjects requests in flight while the listing goes on (1: one after another)
  * @param listConcurrency sub-prefixes listed at once, ahead of the sweep (1: one listing chain)
+ * @param resumeFrontier   what the run being resumed (after {@code startAfter}) decided beyond its resume point, as its
+ *                         summary's {@code resumeFrontier} says; empty otherwise. Not a setting: the state a chain of
+ *                         runs hands from one to the next, so no input or variable names it in {@code Catalog}
  */
 public record SweepSettings(
         String bucket,
@@ -41,7 +45,8 @@ public record SweepSettings(
         boolean bypassGovernance,
         String startAfter,
         int deleteConcurrency,
-        int listConcurrency) {
+        int listConcurrency,
+        List<FrontierEntry> resumeFrontier) {
 
     public SweepSettings {
         Objects.requireNonNull(bucket, "bucket");
@@ -52,6 +57,7 @@ public record SweepSettings(
         Objects.requireNonNull(globRoot, "globRoot");
         includes = includes.stream().filter(list -> !list.isEmpty()).map(List::copyOf).toList();
         exclude = List.copyOf(exclude);
+        resumeFrontier = List.copyOf(resumeFrontier);
         if (deleteConcurrency < 1) {
             throw new IllegalArgumentException("deleteConcurrency must be at least 1: " + deleteConcurrency);
         }
@@ -85,11 +91,17 @@ public record SweepSettings(
         return new Builder(bucket, prefix, age).globRoot(globRoot).dryRun(dryRun).keepLatest(keepLatest)
                 .maxDeletes(maxDeletes).includes(includes).exclude(exclude).minSize(minSize).maxSize(maxSize)
                 .noncurrentDays(noncurrentDays).keepNoncurrent(keepNoncurrent).bypassGovernance(bypassGovernance)
-                .startAfter(startAfter).deleteConcurrency(deleteConcurrency).listConcurrency(listConcurrency);
+                .startAfter(startAfter).deleteConcurrency(deleteConcurrency).listConcurrency(listConcurrency)
+                .resumeFrontier(resumeFrontier);
     }
 
     public SweepSettings withDryRun(boolean value) {
         return toBuilder().dryRun(value).build();
+    }
+
+    /** The same run resuming one that stopped: {@code startAfter} its resumeAfter, and this its resumeFrontier. */
+    public SweepSettings withResumeFrontier(List<FrontierEntry> value) {
+        return toBuilder().resumeFrontier(value).build();
     }
 
     public Selection selection() {
@@ -120,6 +132,7 @@ public record SweepSettings(
         private String startAfter;
         private int deleteConcurrency = DEFAULT_DELETE_CONCURRENCY;
         private int listConcurrency = DEFAULT_LIST_CONCURRENCY;
+        private List<FrontierEntry> resumeFrontier = List.of();
 
         private Builder(String bucket, String prefix, Age age) {
             this.bucket = bucket;
@@ -229,10 +242,15 @@ public record SweepSettings(
             return this;
         }
 
+        public Builder resumeFrontier(List<FrontierEntry> value) {
+            resumeFrontier = value;
+            return this;
+        }
+
         public SweepSettings build() {
             return new SweepSettings(bucket, prefix, globRoot == null ? prefix : globRoot, age, dryRun, keepLatest,
                     maxDeletes, includes, exclude, minSize, maxSize, noncurrentDays, keepNoncurrent, bypassGovernance,
-                    startAfter, deleteConcurrency, listConcurrency);
+                    startAfter, deleteConcurrency, listConcurrency, resumeFrontier);
         }
     }
 }

@@ -1,8 +1,11 @@
 package io.github.s3sweeper.engine;
 
+import io.github.s3sweeper.report.FrontierEntry;
+
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -25,8 +28,11 @@ import java.util.function.Function;
  * <ul>
  *   <li>The resume point. Units of work (a sub-prefix, a run of direct keys) are taken in key order and numbered;
  *       {@link Result#resumeAfter()} is the last key of the longest run of finished units from the start, or how far
- *       the first unfinished one got: everything up to it is done. Units after it may be done too; a resumed run
- *       lists them again and finds what they deleted gone.</li>
+ *       the first unfinished one got: everything up to it is done. Units after it may be done too, or part-way:
+ *       {@link Result#frontier()} says which sub-prefixes and how far, and a run resumed with it ({@link #resuming})
+ *       lists none of them again, nor decides again a key it says is decided. What the frontier cannot name (a
+ *       sub-prefix inside a range listed as one chain, an entry it dropped to stay bounded) a resumed run lists again,
+ *       deciding only what the frontier does not cover.</li>
  *   <li>A listing failure stops the units after the one that failed, and those before it finish, as one chain would
  *       have got that far.</li>
  *   <li>{@code MAX_DELETES} needs the entries in key order, so a capped run does not come here
@@ -57,11 +63,14 @@ final class SubPrefixWalk<E> {
     /**
      * @param complete    every entry under the prefix was decided
      * @param resumeAfter every key up to this one was decided (the run's own start when none was)
+     * @param frontier    when not complete: what beyond {@code resumeAfter} was decided too, for a run resumed after
+     *                    it; empty when complete
      * @param failure     what stopped the listing, other than the time budget; null if nothing did
      * @param outOfTime   the time budget stopped it before its end
      * @param requests    list requests sent
      */
-    record Result(boolean complete, String resumeAfter, Throwable failure, boolean outOfTime, long requests) {
+    record Result(boolean complete, String resumeAfter, ResumeFrontier frontier, Throwable failure, boolean outOfTime,
+                  long requests) {
     }
 
     static final String DELIMITER = OrderedListing.DELIMITER;
@@ -88,6 +97,8 @@ final class SubPrefixWalk<E> {
     /** Delimited listings in progress, innermost on top; guarded by {@code this}, the lock for taking units. */
     private final Deque<Node> nodes = new ArrayDeque<>();
     private final Progress progress = new Progress();
+    /** What earlier runs decided beyond {@code startAfter}; set before {@link #run()}. */
+    private ResumeFrontier frontier = ResumeFrontier.NONE;
     private volatile boolean outOfTime;
     private volatile boolean decidedAny;
     /** A request kept failing transiently until the budget was spent: stop at once, as after a failure. */
@@ -112,9 +123,19 @@ final class SubPrefixWalk<E> {
         this.fetchers = Executors.newCachedThreadPool(daemons("s3-sweeper-list"));
     }
 
+    /**
+     * Resumes a walk cut short: with {@code startAfter} its {@link Result#resumeAfter()}, and this its
+     * {@link Result#frontier()}. Sub-prefixes the frontier says are done are not listed, those it says got part-way
+     * are listed from where they got, and keys it says were decided are not decided again.
+     */
+    SubPrefixWalk<E> resuming(ResumeFrontier given) {
+        frontier = given.within(prefix);
+        return this;
+    }
+
     /** Runs the walk to its end, its time budget or its first failure; deletions chosen may still be in flight. */
     Result run() {
-        nodes.push(new Node(prefix, startAfter, 0));
+        nodes.push(new Node(null, prefix, startAfter));
         ExecutorService workers = Executors.newFixedThreadPool(concurrency, daemons("s3-sweeper-sweep"));
         try {
             List<Future<?>> running = new ArrayList<>();
@@ -135,6 +156,7 @@ final class SubPrefixWalk<E> {
                 // A budget spent as the last page came in still leaves nothing to do.
                 while (!nodes.isEmpty() && failedSeq == Long.MAX_VALUE && nodes.peek().knownExhausted()) {
                     Node node = nodes.pop();
+                    node.exhausted = true;
                     node.decider.end(true);
                     node.stream.retire();
                 }
@@ -161,8 +183,9 @@ final class SubPrefixWalk<E> {
             complete = nodes.isEmpty() && failedSeq == Long.MAX_VALUE && progress.allDone();
         }
         String resume = progress.resumeAfter();
-        return new Result(complete, resume != null ? resume : startAfter, progress.failure(), outOfTime && !complete,
-                requests.get());
+        String resumeAfter = resume != null ? resume : startAfter;
+        return new Result(complete, resumeAfter, complete ? ResumeFrontier.NONE : progress.frontier(resumeAfter),
+                progress.failure(), outOfTime && !complete, requests.get());
     }
 
     private void work() {
@@ -206,7 +229,11 @@ final class SubPrefixWalk<E> {
                 }
                 List<E> entries = page.entries();
                 if (!entries.isEmpty()) {
-                    decider.decide(entries);
+                    List<E> undecided = undecided(entries);
+                    if (!undecided.isEmpty()) {
+                        decider.decide(undecided);
+                    }
+                    // Past keys an earlier run decided too: they are decided all the same.
                     unit.lastKey = keyOf.apply(entries.get(entries.size() - 1));
                     decidedAny = true;
                     pagesDecided.incrementAndGet();
@@ -216,6 +243,7 @@ final class SubPrefixWalk<E> {
                 checkBudget();
             }
         } catch (Throwable e) {
+            unit.failed = true;
             fail(unit.seq, e);
         } finally {
             chain.cancel();
@@ -255,6 +283,7 @@ final class SubPrefixWalk<E> {
                 }
                 node.decider.end(true);
                 nodes.pop();
+                node.exhausted = true;
                 node.stream.retire();
                 continue;
             }
@@ -276,16 +305,42 @@ final class SubPrefixWalk<E> {
                 running.incrementAndGet();
                 return progress.take(node, node.prefix, null).remainderOf(node);
             }
-            if (node.depth < MAX_DEPTH && node.lastSubKnown() && subsWaiting() == 0) {
+            FrontierEntry given = frontier.entryFor(sub.prefix);
+            if (given != null && given.after() == null) {
+                // Done in an earlier run: a unit still, so that a frontier this run reports says so again.
+                Unit unit = progress.take(node, sub.prefix, null);
+                unit.skipped = true;
+                progress.finish(unit, true);
+                continue;
+            }
+            // Part-way in an earlier run: it goes on from there.
+            String from = given != null ? later(sub.startAfter, given.after()) : sub.startAfter;
+            boolean listedInParts = frontier.hasEntriesInside(sub.prefix);
+            if (node.depth < MAX_DEPTH && (listedInParts || (node.lastSubKnown() && subsWaiting() == 0))) {
                 // The last sub-prefix, with workers to spare: it may hold most of the keys, so its own
-                // sub-prefixes are worth listing at once.
-                nodes.push(new Node(sub.prefix, sub.startAfter, node.depth + 1));
+                // sub-prefixes are worth listing at once. Or an earlier run listed them one by one, and the frontier
+                // says which of them it finished.
+                nodes.push(new Node(node, sub.prefix, from));
                 continue;
             }
             running.incrementAndGet();
-            return progress.take(node, sub.prefix, sub.startAfter);
+            return progress.take(node, sub.prefix, from);
         }
         return null;
+    }
+
+    /** The entries an earlier run did not decide: all of them, but in a run resumed with a frontier. */
+    private List<E> undecided(List<E> entries) {
+        if (frontier.isEmpty()) {
+            return entries;
+        }
+        List<E> undecided = new ArrayList<>(entries.size());
+        for (E entry : entries) {
+            if (!frontier.covers(keyOf.apply(entry))) {
+                undecided.add(entry);
+            }
+        }
+        return undecided;
     }
 
     /**
@@ -368,6 +423,8 @@ final class SubPrefixWalk<E> {
 
     /** A prefix listed with the delimiter: its direct keys decided in order, its sub-prefixes handed out. */
     private final class Node {
+        /** The listing that named this prefix; null for the walk's own. */
+        final Node parent;
         final String prefix;
         final String startAfter;
         final int depth;
@@ -383,11 +440,14 @@ final class SubPrefixWalk<E> {
         /** Sub-prefixes of this node finished, and the keys they held; written under {@code progress}. */
         long subsDone;
         long keysInSubs;
+        /** Every item of the listing was taken; written under the walk's lock, read once the workers are done. */
+        boolean exhausted;
 
-        Node(String prefix, String startAfter, int depth) {
+        Node(Node parent, String prefix, String startAfter) {
+            this.parent = parent;
             this.prefix = prefix;
             this.startAfter = startAfter;
-            this.depth = depth;
+            this.depth = parent == null ? 0 : parent.depth + 1;
             String head = subPrefixHolding(startAfter);
             if (head != null) {
                 // A resumed run starts inside a sub-prefix; whether a server names that sub-prefix again in a
@@ -480,6 +540,9 @@ final class SubPrefixWalk<E> {
                 if (lastPrefix != null && key.startsWith(lastPrefix)) {
                     continue; // already listed through its sub-prefix
                 }
+                if (!frontier.isEmpty() && frontier.covers(key)) {
+                    continue; // decided by an earlier run
+                }
                 run.add(entry);
             }
             flush(run);
@@ -515,6 +578,32 @@ final class SubPrefixWalk<E> {
         }
     }
 
+    /** How far the units of one delimited listing got, taken in key order: through which key all are finished. */
+    private static final class NodeReach {
+        String through;
+        /** A unit not finished was met: nothing after it counts. */
+        boolean blocked;
+
+        NodeReach(String startAfter) {
+            through = startAfter;
+        }
+
+        void add(SubPrefixWalk<?>.Unit unit) {
+            if (blocked) {
+                return;
+            }
+            if (!unit.complete) {
+                blocked = true;
+                if (unit.failed || unit.lastKey == null) {
+                    return;
+                }
+            }
+            if (unit.lastKey != null) {
+                through = unit.lastKey;
+            }
+        }
+    }
+
     /** One unit of work, numbered in key order. */
     private final class Unit {
         final long seq;
@@ -527,6 +616,10 @@ final class SubPrefixWalk<E> {
         volatile long keys;
         /** Listed to its end; guarded by {@code progress}. */
         boolean complete;
+        /** Its listing or a decision failed: what it got through is not reported as decided. */
+        volatile boolean failed;
+        /** Done in an earlier run, by the frontier: not listed. */
+        boolean skipped;
         Deleter.Stream inline;
 
         Unit(long seq, Node node, String prefix, String startAfter) {
@@ -564,7 +657,7 @@ final class SubPrefixWalk<E> {
         /** A unit's worker is done with it: listed to its end, or cut short (then nothing after it counts). */
         synchronized void finish(Unit unit, boolean listedAll) {
             unit.complete = listedAll;
-            if (listedAll && unit.prefix != null && unit.remainderOf == null) {
+            if (listedAll && unit.prefix != null && unit.remainderOf == null && !unit.skipped) {
                 unit.node.subsDone++;
                 unit.node.keysInSubs += unit.keys;
             }
@@ -597,6 +690,56 @@ final class SubPrefixWalk<E> {
         synchronized String resumeAfter() {
             Unit head = open.peek();
             return head != null && head.lastKey != null ? head.lastKey : doneThrough;
+        }
+
+        /**
+         * What beyond {@code resumeAfter} is decided: the sub-prefixes listed as units of their own that finished or
+         * got part-way (a run of direct keys is decided with its delimited listing, which a resumed run reads again;
+         * a remainder is a range, not a sub-prefix), before any unit that failed; and what the frontier this run was
+         * given says beyond it, where this run did not say more.
+         */
+        synchronized ResumeFrontier frontier(String resumeAfter) {
+            List<FrontierEntry> found = new ArrayList<>();
+            Set<String> prefixes = new HashSet<>();
+            java.util.Map<Node, NodeReach> nodeReach = new java.util.LinkedHashMap<>();
+            for (Unit unit : open) {
+                if (unit.seq >= failedSeq) {
+                    break;
+                }
+                for (Node node = unit.node; node != null && node.parent != null; node = node.parent) {
+                    nodeReach.computeIfAbsent(node, n -> new NodeReach(n.startAfter)).add(unit);
+                }
+                if (unit.prefix == null || unit.remainderOf != null || unit.failed) {
+                    continue;
+                }
+                // A unit's own start is decided too: the run's start, or where an earlier run got.
+                String through = unit.lastKey != null ? unit.lastKey : unit.startAfter;
+                FrontierEntry entry = unit.complete ? FrontierEntry.done(unit.prefix)
+                        : through == null ? null : new FrontierEntry(unit.prefix, through);
+                if (entry != null && ResumeFrontier.saysMoreThan(entry, resumeAfter)) {
+                    found.add(entry);
+                    prefixes.add(unit.prefix);
+                }
+            }
+            for (java.util.Map.Entry<Node, NodeReach> reach : nodeReach.entrySet()) {
+                // A delimited listing below the walk's own: its units (and those of the listings below it) are taken
+                // in its key order, so the finished ones before its first unfinished one are a finished part of it,
+                // and all of it when every item was taken and finished. This is what covers its direct keys.
+                Node node = reach.getKey();
+                NodeReach r = reach.getValue();
+                FrontierEntry entry = node.exhausted && !r.blocked ? FrontierEntry.done(node.prefix)
+                        : r.through == null ? null : new FrontierEntry(node.prefix, r.through);
+                if (entry != null && ResumeFrontier.saysMoreThan(entry, resumeAfter)) {
+                    found.add(entry);
+                    prefixes.add(node.prefix);
+                }
+            }
+            for (FrontierEntry given : frontier.entries()) {
+                if (!prefixes.contains(given.prefix()) && ResumeFrontier.saysMoreThan(given, resumeAfter)) {
+                    found.add(given);
+                }
+            }
+            return ResumeFrontier.of(found);
         }
 
         /** Waits until every unit before this one is finished; false if the walk halted first. */

@@ -227,9 +227,11 @@ public final class Sweeper {
                              Function<Deleter.Stream, SubPrefixWalk.Decider<E>> deciders) {
         if (settings.listConcurrency() > 1 && settings.maxDeletes().isEmpty()) {
             SubPrefixWalk.Result result = new SubPrefixWalk<>(source, keyOf, settings.prefix(), settings.startAfter(),
-                    settings.listConcurrency(), budget, deciders, deleter).run();
+                    settings.listConcurrency(), budget, deciders, deleter)
+                    .resuming(ResumeFrontier.of(settings.resumeFrontier())).run();
             tally.listRequests = result.requests();
             tally.lastKey = result.resumeAfter();
+            tally.frontier = result.frontier().entries();
             if (result.failure() instanceof RuntimeException e) {
                 throw e;
             }
@@ -242,6 +244,8 @@ public final class Sweeper {
             }
             return true;
         }
+        // One sequence in key order stops exactly at its resume point: nothing beyond it is decided, so it reports no
+        // frontier, and a frontier it is given only names keys it lists again.
         Deleter.Stream stream = deleter.stream();
         SubPrefixWalk.Decider<E> decider = deciders.apply(stream);
         OrderedListing<E> listing = new OrderedListing<>(source, keyOf, settings.prefix(), settings.startAfter(),

@@ -1,9 +1,11 @@
 package io.github.s3sweeper.engine;
 
 import io.github.s3sweeper.config.SweepSettings;
+import io.github.s3sweeper.report.FrontierEntry;
 import io.github.s3sweeper.report.SweepSummary;
 
 import java.time.Instant;
+import java.util.List;
 
 /**
  * The record of one sweep, by who writes what. The deciding side counts in {@link #decisions}, the senders in
@@ -18,8 +20,11 @@ final class Tally {
     String versioning = "Unknown";
     long listRequests;
     String lastKey;
+    /** What the listing decided beyond {@link #lastKey}, when it knows. */
+    List<FrontierEntry> frontier = List.of();
     boolean complete = true;
     String resumeAfter;
+    List<FrontierEntry> resumeFrontier = List.of();
     String stoppedBy;
     String failure;
 
@@ -35,6 +40,7 @@ final class Tally {
     void stoppedEarly(String why) {
         complete = false;
         resumeAfter = lastKey;
+        resumeFrontier = frontier;
         stoppedBy = why;
     }
 
@@ -54,7 +60,8 @@ final class Tally {
                 .resumeAfter(resumeAfter)
                 .stoppedBy(stoppedBy)
                 .failure(failure)
-                .durationMs(durationMs);
+                .durationMs(durationMs)
+                .resumeFrontier(resumeFrontier);
         decisions.fill(summary);
         outcomes.fill(summary);
         return summary.build();

@@ -38,6 +38,11 @@ import java.util.Objects;
  * @param resumeAfter          when not complete: the last key examined; a run with startAfter set to it goes on
  * @param stoppedBy            when not complete, why: {@value #TIME_BUDGET} or {@value #LISTING_FAILED}
  * @param failure              when the run failed: its cause in one line, with the remedy where one is known
+ * @param durationMs           the run's wall-clock time
+ * @param resumeFrontier       when not complete: sub-prefixes after {@code resumeAfter} already decided whole (no
+ *                             {@code after}) or up to their {@code after} key, at most 1,000 and 64 KiB of keys, the
+ *                             earliest; a run resumed after {@code resumeAfter} with it does not list them again.
+ *                             Empty when complete, or when nothing beyond {@code resumeAfter} is known decided
  *
  * <p>Build one by name with {@link #builder()}. The components stay flat and in this order because they are the
  * contract: {@link #toMap()}, and the Lambda runtime's serializer, which writes the handler's response from them.
@@ -73,7 +78,8 @@ public record SweepSummary(
         String resumeAfter,
         String stoppedBy,
         String failure,
-        long durationMs) {
+        long durationMs,
+        List<FrontierEntry> resumeFrontier) {
 
     public static final int MAX_ERRORS = 100;
     /** The run stopped listing a margin before the function's timeout, so that it could report. */
@@ -88,6 +94,7 @@ public record SweepSummary(
         Objects.requireNonNull(cutoff, "cutoff");
         errors = List.copyOf(errors);
         lockedKeys = List.copyOf(lockedKeys);
+        resumeFrontier = List.copyOf(resumeFrontier);
     }
 
     /**
@@ -137,7 +144,15 @@ public record SweepSummary(
         map.put("stoppedBy", stoppedBy);
         map.put("failure", failure);
         map.put("durationMs", durationMs);
+        map.put("resumeFrontier", resumeFrontier.stream().map(SweepSummary::frontierMap).toList());
         return map;
+    }
+
+    private static Map<String, Object> frontierMap(FrontierEntry e) {
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("prefix", e.prefix());
+        entry.put("after", e.after());
+        return entry;
     }
 
     private static Map<String, Object> errorMap(KeyError e) {
@@ -232,6 +247,7 @@ public record SweepSummary(
         private String stoppedBy;
         private String failure;
         private long durationMs;
+        private List<FrontierEntry> resumeFrontier = List.of();
 
         private Builder() {
         }
@@ -386,11 +402,17 @@ public record SweepSummary(
             return this;
         }
 
+        public Builder resumeFrontier(List<FrontierEntry> resumeFrontier) {
+            this.resumeFrontier = resumeFrontier;
+            return this;
+        }
+
         public SweepSummary build() {
             return new SweepSummary(bucket, prefix, retentionDays, olderThan, cutoff, dryRun, versioning, scanned,
                     matched, expired, keptLatest, deleted, failed, locked, leftByCap > 0, leftByCap, bytesDeleted,
                     noncurrentDays, noncurrentCutoff, versionsScanned, noncurrentDeleted, deleteMarkersDeleted, errors,
-                    lockedKeys, listRequests, deleteRequests, complete, resumeAfter, stoppedBy, failure, durationMs);
+                    lockedKeys, listRequests, deleteRequests, complete, resumeAfter, stoppedBy, failure, durationMs,
+                    resumeFrontier);
         }
     }
 }

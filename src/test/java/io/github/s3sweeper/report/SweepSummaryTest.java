@@ -40,7 +40,7 @@ class SweepSummaryTest {
                 "dryRun", "versioning", "scanned", "matched", "expired", "keptLatest", "deleted", "failed", "locked",
                 "capped", "leftByCap", "bytesDeleted", "noncurrentDays", "noncurrentCutoff", "versionsScanned",
                 "noncurrentDeleted", "deleteMarkersDeleted", "errors", "lockedKeys", "listRequests", "deleteRequests",
-                "complete", "durationMs");
+                "complete", "durationMs", "resumeFrontier");
     }
 
     private static String awkward(Random random) {
@@ -86,6 +86,17 @@ class SweepSummaryTest {
         return errors;
     }
 
+    private static List<FrontierEntry> frontier(Random random) {
+        List<FrontierEntry> entries = new java.util.ArrayList<>();
+        int n = random.nextInt(3);
+        for (int i = 0; i < n; i++) {
+            String prefix = present(random) + i + "/";
+            String tail = awkward(random);
+            entries.add(new FrontierEntry(prefix, tail == null ? null : prefix + tail));
+        }
+        return entries;
+    }
+
     static SweepSummary randomSummary(Random random) {
         Integer days = random.nextBoolean() ? null : random.nextInt(36501);
         return new SweepSummary(present(random), present(random), days, present(random), present(random),
@@ -93,7 +104,8 @@ class SweepSummaryTest {
                 count(random), count(random), count(random), random.nextBoolean(), count(random), count(random),
                 random.nextBoolean() ? null : Integer.MAX_VALUE - random.nextInt(2), awkward(random), count(random),
                 count(random), count(random), errors(random), errors(random), count(random), count(random),
-                random.nextBoolean(), awkward(random), awkward(random), awkward(random), count(random));
+                random.nextBoolean(), awkward(random), awkward(random), awkward(random), count(random),
+                frontier(random));
     }
 
     @Test
@@ -129,9 +141,30 @@ class SweepSummaryTest {
                         "versioning", "scanned", "matched", "expired", "keptLatest", "deleted", "failed", "locked",
                         "capped", "leftByCap", "bytesDeleted", "versionsScanned", "noncurrentDeleted",
                         "deleteMarkersDeleted", "errors", "lockedKeys", "listRequests", "deleteRequests", "complete",
-                        "durationMs")
+                        "durationMs", "resumeFrontier")
                 .containsEntry("scanned", 0).containsEntry("complete", true).containsEntry("versioning", "Unknown")
-                .containsEntry("errors", List.of());
+                .containsEntry("errors", List.of()).containsEntry("resumeFrontier", List.of());
+    }
+
+    @Test
+    void aStoppedRunsFrontierEndsTheJsonWithEachSubPrefixAndItsKeyWhenPartWay() {
+        SweepSummary summary = SweepSummary.builder().bucket("b").prefix("logs/").olderThan("PT1H").cutoff("c")
+                .complete(false).resumeAfter("logs/a/k1").stoppedBy(SweepSummary.TIME_BUDGET).durationMs(9)
+                .resumeFrontier(List.of(new FrontierEntry("logs/b/", "logs/b/k9"), FrontierEntry.done("logs/c/")))
+                .build();
+
+        assertThat(summary.toJson()).endsWith(
+                ",\"durationMs\":9,\"resumeFrontier\":[{\"prefix\":\"logs/b/\",\"after\":\"logs/b/k9\"},"
+                        + "{\"prefix\":\"logs/c/\"}]}");
+        assertThat(RuntimeSerialization.writeResponse(summary)).isEqualTo(summary.toJson());
+    }
+
+    @Test
+    void aCompleteRunsFrontierIsAnEmptyList() {
+        SweepSummary complete = SweepSummary.builder().bucket("b").prefix("").olderThan("PT1H").cutoff("c").build();
+
+        assertThat(complete.toJson()).endsWith(",\"resumeFrontier\":[]}");
+        assertThat(RuntimeSerialization.writeResponse(complete)).isEqualTo(complete.toJson());
     }
 
     @Test
