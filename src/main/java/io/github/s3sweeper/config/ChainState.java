@@ -1,5 +1,7 @@
 package io.github.s3sweeper.config;
 
+import io.github.s3sweeper.report.FrontierEntry;
+
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Collections;
@@ -20,8 +22,10 @@ import java.util.Map;
  * @param link      this run's place in the chain, 2 or more (the first run is 1 and has no chain field)
  * @param startedAt the first run's start
  * @param totals    the counts of the runs before this one, by the summary's field names ({@link #TOTALS})
+ * @param frontier  the run before's {@code resumeFrontier}: what it decided beyond its resume point, not listed again
  */
-public record ChainState(String id, int link, Instant startedAt, Map<String, Long> totals) {
+public record ChainState(String id, int link, Instant startedAt, Map<String, Long> totals,
+                         List<FrontierEntry> frontier) {
 
     public static final String FIELD = "chain";
     /** The summary's counts that add up across a chain's runs. */
@@ -30,14 +34,22 @@ public record ChainState(String id, int link, Instant startedAt, Map<String, Lon
             "deleteMarkersDeleted", "listRequests", "deleteRequests", "durationMs");
     public static final int MAX_LINK = 1000;
     static final int MAX_ID_CHARACTERS = 128;
+    /** As many as a run reports: its frontier is bounded to fit an asynchronous invocation's payload. */
+    static final int MAX_FRONTIER_ENTRIES = 1000;
     /** Clocks of two execution environments differ by milliseconds; more than this is not a clock's drift. */
     static final long FUTURE_TOLERANCE_SECONDS = 60;
     static final String ALLOWED = "the object a previous run of the chain gives: {\"id\": text of at most 128"
             + " characters, \"link\": a whole number from 2 to 1000, \"startedAt\": an ISO-8601 UTC time not in the"
-            + " future, \"totals\": {" + String.join(", ", TOTALS) + ": whole numbers of 0 or more}}";
+            + " future, \"totals\": {" + String.join(", ", TOTALS) + ": whole numbers of 0 or more}, \"frontier\": at"
+            + " most 1000 {\"prefix\": a key prefix ending in /, \"after\": a key under it, or none}}";
 
     public ChainState {
         totals = Collections.unmodifiableMap(new LinkedHashMap<>(totals));
+        frontier = List.copyOf(frontier);
+    }
+
+    public ChainState(String id, int link, Instant startedAt, Map<String, Long> totals) {
+        this(id, link, startedAt, totals, List.of());
     }
 
     /** The count of a total by name, 0 when the runs before gave none. */
@@ -60,7 +72,7 @@ public record ChainState(String id, int link, Instant startedAt, Map<String, Lon
         }
         int before = problems.size();
         for (Object key : map.keySet()) {
-            if (!List.of("id", "link", "startedAt", "totals").contains(key)) {
+            if (!List.of("id", "link", "startedAt", "totals", "frontier").contains(key)) {
                 problems.add(label + ": unknown field " + ValueReader.quoted(String.valueOf(key)) + "; allowed: "
                         + ALLOWED);
             }
@@ -106,10 +118,41 @@ public record ChainState(String id, int link, Instant startedAt, Map<String, Lon
                 }
             }
         }
+        List<FrontierEntry> frontier = frontier(map.get("frontier"), label, problems);
         if (problems.size() > before) {
             return null;
         }
-        return new ChainState(id, (int) link, startedAt, totals);
+        return new ChainState(id, (int) link, startedAt, totals, frontier);
+    }
+
+    private static List<FrontierEntry> frontier(Object value, String label, List<String> problems) {
+        if (value == null) {
+            return List.of();
+        }
+        if (!(value instanceof List<?> list) || list.size() > MAX_FRONTIER_ENTRIES) {
+            problems.add(label + ".frontier: not a list of at most " + MAX_FRONTIER_ENTRIES + " entries; allowed: "
+                    + ALLOWED);
+            return List.of();
+        }
+        List<FrontierEntry> entries = new java.util.ArrayList<>();
+        for (Object item : list) {
+            FrontierEntry entry = item instanceof Map<?, ?> m && m.keySet().stream().allMatch(k -> k.equals("prefix")
+                    || k.equals("after")) && m.get("prefix") instanceof String prefix && isKey(prefix)
+                    && (m.get("after") == null || m.get("after") instanceof String after && isKey(after)
+                    && after.startsWith(prefix)) && prefix.endsWith("/")
+                    ? new FrontierEntry(prefix, (String) m.get("after")) : null;
+            if (entry == null) {
+                problems.add(label + ".frontier entry " + ValueReader.json(item) + ": not as a run writes it;"
+                        + " allowed: " + ALLOWED);
+                return List.of();
+            }
+            entries.add(entry);
+        }
+        return entries;
+    }
+
+    private static boolean isKey(String text) {
+        return !text.isEmpty() && text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= 1024;
     }
 
     /** A JSON whole number as a long; -1 for anything else. */

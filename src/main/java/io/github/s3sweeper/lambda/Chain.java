@@ -5,7 +5,11 @@ import io.github.s3sweeper.config.RunRequest;
 import io.github.s3sweeper.engine.Keys;
 import io.github.s3sweeper.report.SweepSummary;
 
+import io.github.s3sweeper.report.FrontierEntry;
+
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -123,6 +127,19 @@ record Chain(int link, String id, Instant startedAt, Map<String, Long> before) {
         chain.put("link", link + 1);
         chain.put("startedAt", startedAt.toString());
         chain.put("totals", totals(summary));
+        if (!summary.resumeFrontier().isEmpty()) {
+            // What the run decided beyond its resume point: the next one does not list it again.
+            List<Map<String, Object>> frontier = new ArrayList<>();
+            for (FrontierEntry entry : summary.resumeFrontier()) {
+                Map<String, Object> e = new LinkedHashMap<>();
+                e.put("prefix", entry.prefix());
+                if (entry.after() != null) {
+                    e.put("after", entry.after());
+                }
+                frontier.add(e);
+            }
+            chain.put("frontier", frontier);
+        }
         input.put(ChainState.FIELD, chain);
         return input;
     }

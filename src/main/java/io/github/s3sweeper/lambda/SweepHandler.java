@@ -280,7 +280,11 @@ public final class SweepHandler implements RequestHandler<Map<String, Object>, S
         if (!problems.isEmpty()) {
             throw new InvalidSettingsException(problems);
         }
-        return new Invocation(settings, request, request.overrides().applyTo(settings.sweep()));
+        SweepSettings sweep = request.overrides().applyTo(settings.sweep());
+        if (request.chain() != null && !request.chain().frontier().isEmpty()) {
+            sweep = sweep.withResumeFrontier(request.chain().frontier());
+        }
+        return new Invocation(settings, request, sweep);
     }
 
     /** The environment's settings, the input, and the settings of this run: the first with the second applied. */

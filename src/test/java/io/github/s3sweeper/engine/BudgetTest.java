@@ -35,11 +35,13 @@ class BudgetTest {
     }
 
     @Test
-    void keepsAtLeastFiveSecondsAndIsSpentAtOnceWhenLessRemains() {
-        assertThat(Budget.ofRemaining(4_000, nanos::get).exhausted()).isTrue();
+    void keepsAtLeastTenSecondsAndIsSpentAtOnceWhenLessRemains() {
+        assertThat(Budget.ofRemaining(9_000, nanos::get).exhausted()).isTrue();
         Budget budget = Budget.ofRemaining(20_000, nanos::get);
-        advanceMillis(14_999);
+        advanceMillis(9_999);
         assertThat(budget.exhausted()).isFalse();
+        advanceMillis(1);
+        assertThat(budget.exhausted()).isTrue();
     }
 
     @Test

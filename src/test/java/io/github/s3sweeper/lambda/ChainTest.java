@@ -97,6 +97,34 @@ class ChainTest {
     }
 
     @Test
+    void theRunsFrontierTravelsToTheNextRunWhichDoesNotListItAgain() {
+        RunRequest request = RunRequest.parse(Map.of(), NOW);
+        SweepSummary stopped = stopped("p/a/k5").resumeFrontier(List.of(
+                io.github.s3sweeper.report.FrontierEntry.done("p/b/"),
+                new io.github.s3sweeper.report.FrontierEntry("p/c/", "p/c/k9"))).build();
+
+        Map<String, Object> next = Chain.of(request, "req-1", NOW).nextInput(request, stopped, NO_CAP);
+
+        RunRequest again = RunRequest.parse(roundTrip(next), NOW);
+        assertThat(again.chain().frontier()).containsExactly(io.github.s3sweeper.report.FrontierEntry.done("p/b/"),
+                new io.github.s3sweeper.report.FrontierEntry("p/c/", "p/c/k9"));
+    }
+
+    @Test
+    void aFrontierNotAsARunWritesItIsRefused() {
+        for (Object bad : List.of("p/b/", List.of(Map.of("prefix", "p/b")), List.of(Map.of("prefix", "p/b/",
+                "after", "p/c/k")), List.of(Map.of("prefix", "p/b/", "extra", 1)),
+                java.util.Collections.nCopies(1001, Map.of("prefix", "p/b/")))) {
+            Map<String, Object> state = state(2);
+            state.put("frontier", bad);
+
+            assertThatThrownBy(() -> RunRequest.parse(Map.of("chain", state), NOW)).as(String.valueOf(bad).length()
+                    > 80 ? "1001 entries" : String.valueOf(bad)).isInstanceOf(InvalidSettingsException.class)
+                    .hasMessageContaining("input field \"chain\".frontier");
+        }
+    }
+
+    @Test
     void totalsAddUpAcrossRuns() {
         Map<String, Object> state = state(3);
         state.put("totals", new HashMap<>(Map.of("scanned", 100L, "deleted", 40L, "durationMs", 5L)));

@@ -213,7 +213,7 @@ class LambdaRuntimeIT extends FilesystemS3Test {
         try (EmbeddedS3 unsigned = EmbeddedS3.filesystemUnsigned(dir);
              io.github.s3sweeper.testing.LambdaInvokeEndpoint invoke =
                      io.github.s3sweeper.testing.LambdaInvokeEndpoint.start();
-             // 700 ms per listing page: ten pages are more than the 3 s an 8 s timeout leaves after its margin.
+             // 700 ms per listing page: ten pages are more than the 3 s a 13 s timeout leaves after its margin.
              ModelProxy slow = new ModelProxy(unsigned.endpoint(),
                      new ModelProxy.Model(Duration.ZERO, Duration.ofMillis(700), 0));
              var client = S3TestClients.client(unsigned.endpoint(), "any", "any")) {
@@ -222,7 +222,7 @@ class LambdaRuntimeIT extends FilesystemS3Test {
                 unsigned.putFile(bucket, String.format("backups/%05d", i), "x", now.minus(Duration.ofDays(40)));
             }
             Map<String, String> env = environment(slow.endpoint().toString());
-            env.put("AWS_LAMBDA_FUNCTION_TIMEOUT", "8");
+            env.put("AWS_LAMBDA_FUNCTION_TIMEOUT", "13");
             env.put("LIST_CONCURRENCY", "1");
             env.put("AWS_ENDPOINT_URL_LAMBDA", invoke.endpoint().toString());
             try (RuntimeEmulator lambda = RuntimeEmulator.start(emulator, env)) {
@@ -238,7 +238,7 @@ class LambdaRuntimeIT extends FilesystemS3Test {
                 List<String> left = S3TestClients.keys(client, bucket);
                 assertThat(left).hasSize(10_000 - (int) deleted).allMatch(key -> key.compareTo(resumeAfter) > 0);
                 assertLines(run, response, true, List.of("start", "chainContinued", "summary"), "WARN");
-                assertThat(reportedMillis(run)).as("finished inside the 8 s timeout").isLessThan(8_000);
+                assertThat(reportedMillis(run)).as("finished inside the 13 s timeout").isLessThan(13_000);
                 assertThat(String.join("\n", run.lines())).doesNotContain("Task timed out");
                 assertThat(invoke.received()).singleElement().satisfies(request -> assertThat(request)
                         .returns(FUNCTION, io.github.s3sweeper.testing.LambdaInvokeEndpoint.Request::function)
