@@ -173,15 +173,16 @@ def main():
             "loadStart": load_start, "loadEnd": tp.load_average(), "cores": os.cpu_count(),
             "machine": f"{platform.system()} {platform.machine()}", "java": tp.version(["java", "-version"]),
             "toolOptions": tp.template_tool_options(), "scale": args.scale, "timeoutSeconds": args.timeout_seconds}
-    report = render(rows, cases, meta)
-    print(report)
     target = os.path.join(ROOT, "bench", "results-chain") if args.write else args.write_to
     if target:
-        with open(target + ".md", "w") as f:
-            f.write(report)
         with open(target + ".json", "w") as f:
             json.dump({"meta": meta, "rows": rows}, f, indent=1)
             f.write("\n")
+    report = render(rows, cases, meta)
+    print(report)
+    if target:
+        with open(target + ".md", "w") as f:
+            f.write(report)
     shutil.rmtree(work, ignore_errors=True)
     failed = [r for r in rows if not r["correct"]]
     if failed and args.require_correct:
@@ -268,8 +269,10 @@ def render(rows, cases, meta):
             exact = t.get("deleted") == case.expired() == r["keysDeleted"] and t.get("failed") == 0
             lines.append(f"- counts exact, {r['mode']}: totals deleted {t.get('deleted')}, expired "
                          f"{case.expired():,}, the server's deletions {r['keysDeleted']:,}; totals expired "
-                         f"{t.get('expired')}, scanned {t.get('scanned')} for {case.objects:,} objects; "
-                         f"{r['result']} — {tp.verdict(exact and r['correct'])}")
+                         f"{t.get('expired')}, scanned {t.get('scanned')} for {case.objects:,} objects"
+                         + (" (keys listed again are counted again)" if (t.get("scanned") or 0) > case.objects
+                            else "")
+                         + f"; {r['result']} — {tp.verdict(exact and r['correct'])}")
         longest = max(chain["runDurations"] or [0])
         lines.append(f"- every run of the chain within the simulated timeout: longest {longest:.1f} s of "
                      f"{meta['timeoutSeconds']:g} s — {tp.verdict(longest <= meta['timeoutSeconds'])}")
