@@ -261,8 +261,10 @@ def render(rows, cases, meta):
         for r in (chain, alone):
             again = r["listedOldKeys"] - case.expired()
             lines.append(f"- nothing deleted twice, {r['mode']}: {r['deleteKeysAbsent']:,} keys already absent; "
-                         f"expired keys listed {r['listedOldKeys']:,} times for {case.expired():,}"
-                         + (f" ({again:,} listed again)" if again > 0 else "")
+                         f"the listing answers carried {r['listedOldKeys']:,} expired keys for {case.expired():,}"
+                         + (f" ({again:,} listed again before they were deleted; a page listed again after its "
+                            "expired keys were deleted carries only the young ones, so the LIST and scanned "
+                            "excess measure the re-listing, not this)" if again > 0 else "")
                          + f" — {tp.verdict(r['deleteKeysAbsent'] == 0)}")
         for r in (chain, alone):
             t = r["chainTotals"]
@@ -270,15 +272,28 @@ def render(rows, cases, meta):
             lines.append(f"- counts exact, {r['mode']}: totals deleted {t.get('deleted')}, expired "
                          f"{case.expired():,}, the server's deletions {r['keysDeleted']:,}; totals expired "
                          f"{t.get('expired')}, scanned {t.get('scanned')} for {case.objects:,} objects"
-                         + (" (keys listed again are counted again)" if (t.get("scanned") or 0) > case.objects
-                            else "")
+                         + (f" ({(t.get('scanned') or 0) - case.objects:,} more: keys listed again are counted again)"
+                            if (t.get("scanned") or 0) > case.objects else "")
                          + f"; {r['result']} — {tp.verdict(exact and r['correct'])}")
         longest = max(chain["runDurations"] or [0])
-        lines.append(f"- every run of the chain within the simulated timeout: longest {longest:.1f} s of "
-                     f"{meta['timeoutSeconds']:g} s — {tp.verdict(longest <= meta['timeoutSeconds'])}")
+        lines.append(f"- every run of the chain within the simulated timeout: longest {longest:.2f} s of "
+                     f"{meta['timeoutSeconds']:g} s ({meta['timeoutSeconds'] - longest:.2f} s to spare) — "
+                     f"{tp.verdict(longest <= meta['timeoutSeconds'])}")
         lines.append("")
     return "\n".join(lines) + "\n"
 
 
+def rerender(path):
+    """The report of saved results (PATH.json) again, as the current render writes it."""
+    with open(path + ".json") as f:
+        saved = json.load(f)
+    names = {r["case"] for r in saved["rows"]}
+    cases = [c.scaled(saved["meta"]["scale"]) for c in CASES if c.name in names]
+    return render(saved["rows"], cases, saved["meta"])
+
+
 if __name__ == "__main__":
-    main()
+    if len(sys.argv) == 3 and sys.argv[1] == "--render":
+        print(rerender(sys.argv[2]), end="")
+    else:
+        main()
