@@ -753,6 +753,8 @@ public final class ModelS3 implements AutoCloseable {
             out.append(",\"listedOldKeys\":").append(listedOld);
             out.append(",\"deleteKeys\":").append(deleteKeys);
             out.append(",\"deletedObjects\":").append(deletedObjects);
+            // Keys a delete named that were already absent: deleted twice, or never there (S3 answers "deleted").
+            out.append(",\"deleteKeysAbsent\":").append(deleteKeys - deletedObjects);
             out.append(",\"batchKeys\":").append(batch);
             out.append(",\"firstRequestMs\":").append(millis(firstRequest));
             out.append(",\"firstDeleteMs\":").append(millis(firstDelete));
