@@ -120,7 +120,7 @@ class SelfContinuationIT extends FilesystemS3Test {
 
         List<SweepSummary> chain = chain(env(), Map.of("trigger", "nightly"));
 
-        assertThat(chain).as("runs in the chain").hasSizeGreaterThan(3);
+        assertThat(chain).as("runs in the chain").hasSizeGreaterThan(1);
         assertThat(chain.subList(0, chain.size() - 1)).allSatisfy(run -> assertThat(run.complete()).isFalse());
         assertThat(chain.get(chain.size() - 1).complete()).isTrue();
         Set<String> left = new TreeSet<>(before);
