@@ -13,6 +13,12 @@ import io.github.s3sweeper.report.KeyError;
 import io.github.s3sweeper.report.SweepSummary;
 import software.amazon.awssdk.services.s3.S3Client;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -27,8 +33,8 @@ import java.util.function.Function;
 
 /**
  * The last step of the Distributed Map mode: reads what the Map's ResultWriter wrote (manifest.json, then each
- * SUCCEEDED_n.json, FAILED_n.json and PENDING_n.json in turn, one file in memory at a time), adds the batches'
- * counts into one run summary under the names of {@link SweepSummary}, logs it as the function mode logs a run
+ * SUCCEEDED_n.json, FAILED_n.json and PENDING_n.json in turn, streamed one record at a time: JSON Lines as the
+ * template's {@code WriterConfig} asks, a JSON array too), adds the batches' counts into one run summary under the names of {@link SweepSummary}, logs it as the function mode logs a run
  * (one {@code summary} line, one metrics record), and fails when any batch failed or never ran.
  *
  * <p>Input: {@code {"runStartedAt": "...", "ResultWriterDetails": {"Bucket": "...", "Key": ".../manifest.json"}}},
@@ -87,13 +93,8 @@ public final class ReportHandler implements RequestHandler<Map<String, Object>, 
             }
             for (Object file : list) {
                 if (file instanceof Map<?, ?> f && f.get("Key") instanceof String key) {
-                    // One result file in memory at a time: each record is added, then the file is dropped.
-                    Object records = readJson(s3, resultsBucket, key);
-                    if (records instanceof List<?> executions) {
-                        for (Object record : executions) {
-                            totals.add(kind, record instanceof Map<?, ?> r ? r : Map.of());
-                        }
-                    }
+                    // One record in memory at a time, read as the file streams in: a file may be gigabytes.
+                    readRecords(s3, resultsBucket, key, record -> totals.add(kind, record));
                 }
             }
         }
@@ -143,6 +144,31 @@ public final class ReportHandler implements RequestHandler<Map<String, Object>, 
         }
     }
 
+    /**
+     * Each record of one result file, parsed, in turn: JSON Lines as the template's {@code WriterConfig} writes
+     * them, or a JSON array (ResultWriter's default), streamed either way (see {@link ResultRecords}).
+     */
+    private static void readRecords(S3Client s3, String bucket, String key, Consumer<Map<?, ?>> each) {
+        long[] n = {0};
+        try (InputStream body = s3.getObject(b -> b.bucket(bucket).key(key));
+             Reader reader = new InputStreamReader(body, StandardCharsets.UTF_8)) {
+            new ResultRecords(reader, ResultRecords.MAX_RECORD_CHARS).forEach(text -> {
+                n[0]++;
+                Object value;
+                try {
+                    value = JsonReader.readValue(text);
+                } catch (JsonReader.SyntaxException e) {
+                    throw new IllegalStateException("s3://" + bucket + "/" + key + ": record " + n[0]
+                            + " is not JSON: " + JsonReader.position(text, e.offset()) + ": " + e.getMessage());
+                }
+                each.accept(value instanceof Map<?, ?> m ? m : Map.of());
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException("s3://" + bucket + "/" + key + " could not be read past record " + n[0]
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
     /** The Map's result, and the run's start. */
     record Input(Instant runStartedAt, String bucket, String key) {
         static Input parse(Map<String, Object> event) {
@@ -176,8 +202,11 @@ public final class ReportHandler implements RequestHandler<Map<String, Object>, 
         }
     }
 
-    /** The batches' counts added up, and what the child executions that did not succeed say of themselves. */
-    private static final class Totals {
+    /**
+     * The batches' counts added up, and what the child executions that did not succeed say of themselves. Public
+     * for the Distributed Map benchmark (bench/DistributedBench), which adds its batches up with the same code.
+     */
+    public static final class Totals {
         long succeeded;
         long failedBatches;
         long pending;
@@ -194,11 +223,29 @@ public final class ReportHandler implements RequestHandler<Map<String, Object>, 
         final List<KeyError> errors = new ArrayList<>();
         final List<String> batchErrors = new ArrayList<>();
 
-        void add(String kind, Map<?, ?> record) {
+        public long succeeded() {
+            return succeeded;
+        }
+
+        public long failedBatches() {
+            return failedBatches;
+        }
+
+        public long pending() {
+            return pending;
+        }
+
+        /**
+         * One record of a result file of {@code kind} (SUCCEEDED, FAILED or PENDING). A succeeded child's record is,
+         * with {@code Transformation: COMPACT}, its output itself (the batch's counts), and with NONE the execution's
+         * metadata with the output as a JSON string in {@code Output}; a failed child's is the NONE record either way
+         * (its {@code Error} and {@code Cause}).
+         */
+        public void add(String kind, Map<?, ?> record) {
             switch (kind) {
                 case "SUCCEEDED" -> {
                     succeeded++;
-                    Map<?, ?> counts = object(record.get("Output"));
+                    Map<?, ?> counts = isExecutionRecord(record) ? object(record.get("Output")) : record;
                     if (counts != null) {
                         addCounts(counts);
                     }
@@ -217,6 +264,11 @@ public final class ReportHandler implements RequestHandler<Map<String, Object>, 
                 }
                 default -> pending++;
             }
+        }
+
+        /** ResultWriter's NONE record: the child execution's metadata, never a key of the batch's counts. */
+        private static boolean isExecutionRecord(Map<?, ?> record) {
+            return record.containsKey("ExecutionArn") || record.containsKey("Status") && !record.containsKey("scanned");
         }
 
         /** Lambda's error document {"errorMessage": ..., "errorType": ...}, whose message is the batch's counts. */
@@ -245,7 +297,7 @@ public final class ReportHandler implements RequestHandler<Map<String, Object>, 
             }
         }
 
-        SweepSummary summary(SweepSettings sweep, Instant cutoff, long durationMs) {
+        public SweepSummary summary(SweepSettings sweep, Instant cutoff, long durationMs) {
             String failure = null;
             if (failedBatches > 0 || pending > 0) {
                 failure = String.format("%d of %d batches failed and %d never ran; %d entries could not be deleted"

@@ -46,37 +46,78 @@ public final class DistributedMapBatches {
      */
     public static List<Map<String, Object>> of(List<Listed> listing, String prefix, Instant runStartedAt,
                                                int maxItemsPerBatch, int maxInputBytes) {
-        if (maxItemsPerBatch < 1 || maxItemsPerBatch > 1000) {
-            throw new IllegalArgumentException("maxItemsPerBatch must be 1 to 1000: " + maxItemsPerBatch);
-        }
         List<Listed> listed = new ArrayList<>(listing.stream().filter(o -> o.key().startsWith(prefix)).toList());
         listed.sort((a, b) -> Keys.compare(a.key(), b.key()));
-        Map<String, Object> batchInput = Map.of("runStartedAt", runStartedAt.toString());
-        // {"BatchInput":{...},"Items":[]} and a comma per item after the first.
-        int emptyBytes = bytes(batch(batchInput, List.of()));
+        Batcher batcher = new Batcher(runStartedAt, maxItemsPerBatch, maxInputBytes);
         List<Map<String, Object>> batches = new ArrayList<>();
-        List<Object> items = new ArrayList<>();
-        int size = emptyBytes;
         for (Listed object : listed) {
+            Map<String, Object> batch = batcher.add(object);
+            if (batch != null) {
+                batches.add(batch);
+            }
+        }
+        Map<String, Object> last = batcher.finish();
+        if (last != null) {
+            batches.add(last);
+        }
+        return batches;
+    }
+
+    /**
+     * The ItemBatcher as a stream: objects in, in the listing's order, and a batch out whenever one is full (for a
+     * benchmark that batches a listing as it arrives, as the Map does, without holding the whole listing).
+     */
+    public static final class Batcher {
+        private final Map<String, Object> batchInput;
+        private final int maxItemsPerBatch;
+        private final int maxInputBytes;
+        /** {"BatchInput":{...},"Items":[]}; a comma per item after the first. */
+        private final int emptyBytes;
+        private List<Object> items = new ArrayList<>();
+        private int size;
+
+        public Batcher(Instant runStartedAt, int maxItemsPerBatch, int maxInputBytes) {
+            if (maxItemsPerBatch < 1 || maxItemsPerBatch > 1000) {
+                throw new IllegalArgumentException("maxItemsPerBatch must be 1 to 1000: " + maxItemsPerBatch);
+            }
+            this.batchInput = Map.of("runStartedAt", runStartedAt.toString());
+            this.maxItemsPerBatch = maxItemsPerBatch;
+            this.maxInputBytes = maxInputBytes;
+            this.emptyBytes = bytes(batch(batchInput, List.of()));
+            this.size = emptyBytes;
+        }
+
+        /** Adds one object; returns the batch it closed (the one before it, now full), or null. */
+        public Map<String, Object> add(Listed object) {
             Map<String, Object> item = item(object);
-            int itemBytes = bytes(item) + (items.isEmpty() ? 0 : 1);
-            if (emptyBytes + bytes(item) > maxInputBytes) {
+            int alone = bytes(item);
+            if (emptyBytes + alone > maxInputBytes) {
                 throw new IllegalArgumentException("one item alone is larger than " + maxInputBytes + " bytes: "
                         + object.key());
             }
+            Map<String, Object> closed = null;
+            int itemBytes = alone + (items.isEmpty() ? 0 : 1);
             if (items.size() == maxItemsPerBatch || size + itemBytes > maxInputBytes) {
-                batches.add(batch(batchInput, items));
+                closed = batch(batchInput, items);
                 items = new ArrayList<>();
                 size = emptyBytes;
-                itemBytes = bytes(item);
+                itemBytes = alone;
             }
             items.add(item);
             size += itemBytes;
+            return closed;
         }
-        if (!items.isEmpty()) {
-            batches.add(batch(batchInput, items));
+
+        /** The last batch, or null when there is none left. */
+        public Map<String, Object> finish() {
+            if (items.isEmpty()) {
+                return null;
+            }
+            Map<String, Object> last = batch(batchInput, items);
+            items = new ArrayList<>();
+            size = emptyBytes;
+            return last;
         }
-        return batches;
     }
 
     /** As the template configures the Map: 1,000 items, 256 KiB. */

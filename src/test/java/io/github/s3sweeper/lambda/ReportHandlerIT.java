@@ -3,6 +3,7 @@ package io.github.s3sweeper.lambda;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import io.github.s3sweeper.aws.S3ClientFactory;
 import io.github.s3sweeper.report.Json;
+import io.github.s3sweeper.report.JsonReader;
 import io.github.s3sweeper.testing.FailingKeysS3Client;
 import io.github.s3sweeper.testing.FilesystemS3Test;
 import io.github.s3sweeper.testing.LogLines;
@@ -24,9 +25,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /**
- * The report step over result files shaped as ResultWriter writes them (manifest.json naming SUCCEEDED_n.json,
- * FAILED_n.json and PENDING_n.json, each a JSON array of child-execution records whose Output, and for a failed child
- * Cause, is a JSON string), with the Output and Cause of real {@link BatchHandler} runs against the embedded server.
+ * The report step over result files shaped as ResultWriter writes them with the template's {@code WriterConfig}
+ * (Transformation COMPACT, OutputType JSONL): manifest.json naming SUCCEEDED_n.json, FAILED_n.json and PENDING_n.json,
+ * each one record per line; a succeeded child's record is its output itself, a failed child's the execution record
+ * NONE would write (its Error, and a Cause that is a JSON string). The outputs and causes are those of real
+ * {@link BatchHandler} runs against the embedded server. Also: ResultWriter's default (a JSON array of NONE records,
+ * the output a JSON string), and a file of 200,000 lines read with one record in memory at a time.
  */
 class ReportHandlerIT extends FilesystemS3Test {
 
@@ -86,6 +90,27 @@ class ReportHandlerIT extends FilesystemS3Test {
         return record;
     }
 
+    /** What COMPACT keeps of a record: a succeeded child's output alone; a failed child's record as NONE has it. */
+    private static Object compact(Map<String, Object> record) {
+        if ("SUCCEEDED".equals(record.get("Status"))) {
+            try {
+                return JsonReader.readValue((String) record.get("Output"));
+            } catch (JsonReader.SyntaxException e) {
+                throw new AssertionError(e);
+            }
+        }
+        return record;
+    }
+
+    /** A result file as JSONL with COMPACT writes it: one record per line. */
+    private void writeLines(String key, List<Map<String, Object>> records) {
+        StringBuilder text = new StringBuilder();
+        for (Map<String, Object> record : records) {
+            text.append(Json.write(compact(record))).append('\n');
+        }
+        admin.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromString(text.toString()));
+    }
+
     private void write(String key, Object json) {
         admin.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromString(Json.write(json)));
     }
@@ -112,8 +137,8 @@ class ReportHandlerIT extends FilesystemS3Test {
 
     @Test
     void theBatchesOfEveryResultFileAddUpToOneRunSummary() {
-        write(RUN + "SUCCEEDED_0.json", List.of(record("a", 0, 3, Set.of()), record("b", 3, 2, Set.of())));
-        write(RUN + "SUCCEEDED_1.json", List.of(record("c", 5, 4, Set.of())));
+        writeLines(RUN + "SUCCEEDED_0.json", List.of(record("a", 0, 3, Set.of()), record("b", 3, 2, Set.of())));
+        writeLines(RUN + "SUCCEEDED_1.json", List.of(record("c", 5, 4, Set.of())));
         manifest(List.of("SUCCEEDED_0.json", "SUCCEEDED_1.json"), List.of(), List.of());
         Map<String, String> env = env();
         env.put("AWS_LAMBDA_FUNCTION_NAME", "report");
@@ -134,8 +159,8 @@ class ReportHandlerIT extends FilesystemS3Test {
 
     @Test
     void aFailedBatchIsCountedFromItsCauseAndFailsTheRun() {
-        write(RUN + "SUCCEEDED_0.json", List.of(record("a", 0, 3, Set.of())));
-        write(RUN + "FAILED_0.json", List.of(record("b", 3, 3, Set.of("backups/k4"))));
+        writeLines(RUN + "SUCCEEDED_0.json", List.of(record("a", 0, 3, Set.of())));
+        writeLines(RUN + "FAILED_0.json", List.of(record("b", 3, 3, Set.of("backups/k4"))));
         manifest(List.of("SUCCEEDED_0.json"), List.of("FAILED_0.json"), List.of());
         Map<String, String> env = env();
         env.put("AWS_LAMBDA_FUNCTION_NAME", "report");
@@ -162,8 +187,8 @@ class ReportHandlerIT extends FilesystemS3Test {
         timedOut.put("Error", "States.Timeout");
         timedOut.put("Cause", "The task timed out");
         timedOut.put("Status", "FAILED");
-        write(RUN + "FAILED_0.json", List.of(timedOut));
-        write(RUN + "PENDING_0.json", List.of(Map.of("Input", "{}", "Status", "PENDING")));
+        writeLines(RUN + "FAILED_0.json", List.of(timedOut));
+        writeLines(RUN + "PENDING_0.json", List.of(Map.of("Input", "{}", "Status", "PENDING")));
         manifest(List.of(), List.of("FAILED_0.json"), List.of("PENDING_0.json"));
 
         ReportHandler.RunFailedException e = catchThrowableOfType(ReportHandler.RunFailedException.class,
@@ -174,5 +199,71 @@ class ReportHandlerIT extends FilesystemS3Test {
         assertThat(log.events("summary")).singleElement().satisfies(line -> assertThat(line)
                 .containsEntry("complete", false).containsEntry("batchesPending", 1));
         assertThat(log.metrics()).as("only in Lambda").isEmpty();
+    }
+
+    @Test
+    void resultWritersDefaultJsonArrayOfExecutionRecordsIsReadToo() {
+        // Transformation NONE, OutputType JSON: one array per file, each succeeded child's output a JSON string.
+        write(RUN + "SUCCEEDED_0.json", List.of(record("a", 0, 3, Set.of()), record("b", 3, 2, Set.of())));
+        write(RUN + "FAILED_0.json", List.of(record("c", 5, 2, Set.of("backups/k6"))));
+        manifest(List.of("SUCCEEDED_0.json"), List.of("FAILED_0.json"), List.of());
+
+        ReportHandler.RunFailedException e = catchThrowableOfType(ReportHandler.RunFailedException.class,
+                () -> handler(env()).handleRequest(event(), new TestContext()));
+
+        assertThat(e).hasMessageContaining("1 of 3 batches failed");
+        assertThat(log.events("summary")).singleElement().satisfies(line -> assertThat(line)
+                .containsEntry("scanned", 7).containsEntry("deleted", 6).containsEntry("failed", 1)
+                .containsEntry("batchesSucceeded", 2));
+    }
+
+    @Test
+    void aResultFileOf200000LinesIsAddedUpAsItStreams() throws Exception {
+        // 200,000 succeeded batches of 1,000 objects (about 80 MB of JSONL), written to a file and uploaded from it:
+        // never a string of the whole file, neither here nor in the report (ResultRecordsTest bounds what it holds).
+        int lines = 200_000;
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("succeeded", ".jsonl");
+        try {
+            Map<String, Object> counts = new LinkedHashMap<>(compactCounts());
+            try (java.io.Writer out = java.nio.file.Files.newBufferedWriter(file)) {
+                for (int i = 0; i < lines; i++) {
+                    counts.put("durationMs", i % 300);
+                    out.write(Json.write(counts));
+                    out.write('\n');
+                }
+            }
+            admin.putObject(b -> b.bucket(bucket).key(RUN + "SUCCEEDED_0.json"), RequestBody.fromFile(file));
+            manifest(List.of("SUCCEEDED_0.json"), List.of(), List.of());
+
+            Map<String, Object> report = handler(env()).handleRequest(event(), new TestContext());
+
+            assertThat(report).containsEntry("batchesSucceeded", (long) lines)
+                    .containsEntry("scanned", 1000L * lines).containsEntry("deleted", 500L * lines)
+                    .containsEntry("deleteRequests", (long) lines).containsEntry("complete", true);
+        } finally {
+            java.nio.file.Files.deleteIfExists(file);
+        }
+    }
+
+    /** One batch's output as BatchHandler returns it: 1,000 scanned, 500 expired and deleted. */
+    private Map<String, Object> compactCounts() {
+        Map<String, Object> counts = new LinkedHashMap<>();
+        counts.put("bucket", bucket);
+        counts.put("prefix", "backups/");
+        counts.put("runStartedAt", STARTED.toString());
+        counts.put("cutoff", "2026-10-27T03:00:00.123Z");
+        counts.put("dryRun", false);
+        counts.put("scanned", 1000);
+        counts.put("matched", 1000);
+        counts.put("expired", 500);
+        counts.put("deleted", 500);
+        counts.put("failed", 0);
+        counts.put("locked", 0);
+        counts.put("bytesDeleted", 50_000);
+        counts.put("deleteRequests", 1);
+        counts.put("durationMs", 0);
+        counts.put("errors", List.of());
+        counts.put("failure", null);
+        return counts;
     }
 }

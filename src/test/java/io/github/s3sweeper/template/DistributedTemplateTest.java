@@ -164,6 +164,9 @@ class DistributedTemplateTest {
         assertThat(sweep().get("ResultPath")).isEqualTo("$.map");
         assertThat(substitution((String) map(map(sweep().get("ResultWriter")).get("Parameters")).get("Bucket")))
                 .isEqualTo(new Fn("Ref", "ResultsBucket"));
+        // A succeeded child's output alone (not its input of 1,000 items), one record per line, streamed by the report.
+        assertThat(map(sweep().get("ResultWriter")).get("WriterConfig"))
+                .isEqualTo(Map.of("Transformation", "COMPACT", "OutputType", "JSONL"));
         for (String function : List.of("BatchFunction", "ReportFunction")) {
             String handler = (String) properties(function).get("Handler");
             Class.forName(handler.substring(0, handler.indexOf("::")));
