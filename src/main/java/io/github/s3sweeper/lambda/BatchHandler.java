@@ -67,14 +67,8 @@ public final class BatchHandler implements RequestHandler<Map<String, Object>, M
 
     @Override
     public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
-        Map<String, Object> fields = new LinkedHashMap<>();
-        fields.put("service", env.getOrDefault("POWERTOOLS_SERVICE_NAME", "s3-sweeper"));
-        fields.put("cold_start", coldStart);
+        JsonLog log = new JsonLog(out, JsonLog.threshold(env), SweepHandler.contextFields(env, context, coldStart));
         coldStart = false;
-        fields.put("function_name", context.getFunctionName());
-        fields.put("function_request_id", context.getAwsRequestId());
-        fields.values().removeIf(Objects::isNull);
-        JsonLog log = new JsonLog(out, JsonLog.threshold(env), fields);
 
         Settings settings;
         DistributedBatch batch;

@@ -45,6 +45,7 @@ public final class ReportHandler implements RequestHandler<Map<String, Object>, 
     private static final ClientCache SHARED_CLIENTS = new ClientCache(S3ClientFactory::create);
 
     private final Map<String, String> env;
+    private boolean coldStart = true;
     private final Clock clock;
     private final Function<S3Settings, S3Client> clients;
     private final Consumer<String> out;
@@ -63,12 +64,8 @@ public final class ReportHandler implements RequestHandler<Map<String, Object>, 
 
     @Override
     public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
-        Map<String, Object> fields = new LinkedHashMap<>();
-        fields.put("service", env.getOrDefault("POWERTOOLS_SERVICE_NAME", "s3-sweeper"));
-        fields.put("function_name", context.getFunctionName());
-        fields.put("function_request_id", context.getAwsRequestId());
-        fields.values().removeIf(Objects::isNull);
-        JsonLog log = new JsonLog(out, JsonLog.threshold(env), fields);
+        JsonLog log = new JsonLog(out, JsonLog.threshold(env), SweepHandler.contextFields(env, context, coldStart));
+        coldStart = false;
         Settings settings;
         Input input;
         try {

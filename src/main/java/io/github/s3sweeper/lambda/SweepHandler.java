@@ -239,11 +239,18 @@ public final class SweepHandler implements RequestHandler<Map<String, Object>, S
                 : env.getOrDefault(Catalog.BUCKET.label(), "") + "/" + env.getOrDefault(Catalog.PREFIX.label(), "");
     }
 
-    /** The fields Powertools puts on every line, under the names Powertools users query. */
     private Map<String, Object> contextFields(Context context) {
+        return contextFields(env, context, coldStart.getAndSet(false));
+    }
+
+    /**
+     * The fields Powertools puts on every line, under the names Powertools users query: each of the jar's handlers
+     * logs with them.
+     */
+    static Map<String, Object> contextFields(Map<String, String> env, Context context, boolean coldStart) {
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("service", env.getOrDefault("POWERTOOLS_SERVICE_NAME", "s3-sweeper"));
-        fields.put("cold_start", coldStart.getAndSet(false));
+        fields.put("cold_start", coldStart);
         fields.put("function_name", context.getFunctionName());
         fields.put("function_version", context.getFunctionVersion());
         fields.put("function_arn", context.getInvokedFunctionArn());
