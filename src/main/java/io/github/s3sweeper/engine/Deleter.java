@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -39,6 +40,11 @@ final class Deleter {
     private final Semaphore inFlight;
     private final ExecutorService senders;
     private final AtomicReference<Throwable> senderFailure = new AtomicReference<>();
+    /** Entries admitted to be sent, and of those, entries S3 has answered for: the difference is still to go. */
+    private final AtomicLong admitted = new AtomicLong();
+    private final AtomicLong answered = new AtomicLong();
+    /** When the first batch went out; 0 before. */
+    private final AtomicLong firstSendNanos = new AtomicLong();
     private final List<Stream> streams = new ArrayList<>();
     /** Where retired streams leave what they held, so that their part-filled batches go out together. */
     private final Stream leftovers;
@@ -115,6 +121,7 @@ final class Deleter {
             }
             default -> {
                 listener.onExpired(target);
+                admitted.incrementAndGet();
                 return true;
             }
         }
@@ -202,7 +209,7 @@ final class Deleter {
 
         private void dispatch(List<Target> targets) {
             if (senders == null) {
-                record(sender.send(targets));
+                record(timed(targets));
                 return;
             }
             // Waiting here holds this stream's listing back: memory holds at most `concurrency` batches in flight.
@@ -210,7 +217,7 @@ final class Deleter {
             inFlight.acquireUninterruptibly();
             senders.execute(() -> {
                 try {
-                    record(sender.send(targets));
+                    record(timed(targets));
                 } catch (Throwable e) {
                     senderFailure.compareAndSet(null, e);
                 } finally {
@@ -219,6 +226,28 @@ final class Deleter {
                 }
             });
         }
+    }
+
+    private List<BatchSender.Outcome> timed(List<Target> targets) {
+        firstSendNanos.compareAndSet(0, System.nanoTime());
+        List<BatchSender.Outcome> outcomes = sender.send(targets);
+        answered.addAndGet(targets.size());
+        return outcomes;
+    }
+
+    /**
+     * How long the entries admitted but not yet answered should take, at the rate S3 has answered them so far: at a
+     * busy partition that is the queue of batches in flight and in the streams, which can hold tens of thousands of
+     * keys; 0 until a first batch is answered.
+     */
+    long drainEstimateNanos() {
+        long done = answered.get();
+        long since = firstSendNanos.get();
+        if (done == 0 || since == 0) {
+            return 0;
+        }
+        long pending = Math.max(0, admitted.get() - done);
+        return (long) ((double) pending * (System.nanoTime() - since) / done);
     }
 
     private void record(List<BatchSender.Outcome> batch) {

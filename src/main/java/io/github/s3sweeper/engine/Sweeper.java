@@ -45,6 +45,8 @@ public final class Sweeper {
     private final SweepSettings settings;
     private final SweepListener listener;
     private final Budget budget;
+    /** Left before the deadline when the deletes drain: the summary, the metrics and a chain's next invocation. */
+    static final long DRAIN_RESERVE_NANOS = 5_000_000_000L;
     private final Consumer<Duration> pause;
     private final Retrying retrying;
     /** The run in progress or the last one, for {@link #progress()}; null before the first. */
@@ -225,9 +227,11 @@ public final class Sweeper {
      */
     private <E> boolean walk(OrderedListing.Source<E> source, Function<E, String> keyOf, Tally tally, Deleter deleter,
                              Function<Deleter.Stream, SubPrefixWalk.Decider<E>> deciders) {
+        // The listing also stops deciding when the deletes already decided would take the run past its deadline.
+        Budget listingBudget = budget.orWhenDrainExceeds(deleter::drainEstimateNanos, DRAIN_RESERVE_NANOS);
         if (settings.listConcurrency() > 1 && settings.maxDeletes().isEmpty()) {
             SubPrefixWalk.Result result = new SubPrefixWalk<>(source, keyOf, settings.prefix(), settings.startAfter(),
-                    settings.listConcurrency(), budget, deciders, deleter)
+                    settings.listConcurrency(), listingBudget, deciders, deleter)
                     .resuming(ResumeFrontier.of(settings.resumeFrontier())).run();
             tally.listRequests = result.requests();
             tally.lastKey = result.resumeAfter();
@@ -256,7 +260,7 @@ public final class Sweeper {
                 decider.decide(page);
                 tally.lastKey = keyOf.apply(page.get(page.size() - 1));
                 stream.send();
-                if (outOfTime(listing, tally)) {
+                if (outOfTime(listing, listingBudget, tally)) {
                     return false;
                 }
             }
@@ -400,8 +404,8 @@ public final class Sweeper {
      * After a page: true when the time budget is spent and more pages remain. The next page is then never
      * requested, and the report says the run stopped early and after which key to resume.
      */
-    private boolean outOfTime(OrderedListing<?> listing, Tally tally) {
-        if (budget.exhausted() && listing.mayHaveMore()) {
+    private boolean outOfTime(OrderedListing<?> listing, Budget listingBudget, Tally tally) {
+        if (listingBudget.exhausted() && listing.mayHaveMore()) {
             tally.stoppedEarly(SweepSummary.TIME_BUDGET);
             return true;
         }

@@ -118,6 +118,10 @@ record Chain(int link, String id, Instant startedAt, Map<String, Long> before) {
         Map<String, Object> input = new LinkedHashMap<>(request.given());
         input.remove(ChainState.FIELD);
         input.put("startAfter", summary.resumeAfter());
+        if (summary.dryRun()) {
+            // A chain that began as a dry run stays one, whatever DRY_RUN says by the time its next run starts.
+            input.put("dryRun", true);
+        }
         if (maxDeletes.isPresent()) {
             // This run's cap is what the chain had left of it; next() ends the chain when this run used it all.
             input.put("maxDeletes", maxDeletes.getAsLong() - chosen(summary));

@@ -45,6 +45,34 @@ class BudgetTest {
     }
 
     @Test
+    void aDeadlineBudgetSaysHowLongIsLeftBeforeTheTimeoutItself() {
+        Budget budget = Budget.ofRemaining(60_000, nanos::get);
+
+        advanceMillis(20_000);
+
+        assertThat(budget.nanosToDeadline()).isEqualTo(40_000_000_000L);
+    }
+
+    @Test
+    void isAlsoSpentWhenTheDrainWouldNotLeaveTheReserveBeforeTheDeadline() {
+        AtomicLong drain = new AtomicLong();
+        Budget budget = Budget.ofRemaining(60_000, nanos::get).orWhenDrainExceeds(drain::get, 5_000_000_000L);
+        advanceMillis(30_000);
+        assertThat(budget.exhausted()).as("30 s left, nothing queued").isFalse();
+
+        drain.set(25_000_000_000L);
+        assertThat(budget.exhausted()).as("30 s left, 25 s to drain, 5 s reserve").isFalse();
+        drain.set(25_000_000_001L);
+        assertThat(budget.exhausted()).isTrue();
+    }
+
+    @Test
+    void unlimitedHasNoDeadlineSoNoDrainSpendsIt() {
+        assertThat(Budget.UNLIMITED.orWhenDrainExceeds(() -> Long.MAX_VALUE / 2, 5_000_000_000L).exhausted())
+                .isFalse();
+    }
+
+    @Test
     void unlimitedIsNeverSpent() {
         assertThat(Budget.UNLIMITED.exhausted()).isFalse();
     }

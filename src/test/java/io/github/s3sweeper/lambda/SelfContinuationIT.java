@@ -175,6 +175,68 @@ class SelfContinuationIT extends FilesystemS3Test {
         assertThat(log.events("chainContinued")).hasSize(chain.size() - 1);
     }
 
+    /** A clock the test moves on: two days between runs, so objects young at the chain's start are old later. */
+    private static final class MovingClock extends Clock {
+        private volatile Instant now = NOW;
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        void advance(Duration by) {
+            now = now.plus(by);
+        }
+    }
+
+    @Test
+    void everyRunDecidesAgainstTheChainsStartSoObjectsThatAgeDuringTheChainStay() {
+        Set<String> expired = fillNestedAndFlat();
+        Set<String> young = new TreeSet<>(keys());
+        young.removeAll(expired);
+        young.remove("backups-archive/old.gz");
+        MovingClock clock = new MovingClock();
+        SweepHandler handler = new SweepHandler(env(), clock, S3ClientFactory::create, log);
+
+        runs.add(handler.handleRequest(Map.of(), shortContext()));
+        lambda.drain(body -> {
+            clock.advance(Duration.ofDays(2));
+            runs.add(handler.handleRequest(LambdaInvokeEndpoint.asEvent(body), shortContext()));
+        }, 1000);
+
+        assertThat(runs).hasSizeGreaterThan(1)
+                .allSatisfy(run -> assertThat(run.cutoff()).isEqualTo("2026-10-27T03:00:00Z"));
+        assertThat(keys()).as("29 days old at the chain's start, 31 or more by its later runs").containsAll(young);
+        assertThat(keys()).doesNotContainAnyElementsOf(expired);
+    }
+
+    @Test
+    void aChainThatBeganAsADryRunStaysOneWhenDryRunIsTurnedOffMeanwhile() {
+        fillNestedAndFlat();
+        Set<String> before = keys();
+        Map<String, String> dry = env();
+        dry.put("DRY_RUN", "true");
+        Map<String, String> redeployed = env();
+        redeployed.put("DRY_RUN", "false");
+
+        runs.add(new SweepHandler(dry, CLOCK, S3ClientFactory::create, log).handleRequest(Map.of(), shortContext()));
+        SweepHandler after = new SweepHandler(redeployed, CLOCK, S3ClientFactory::create, log);
+        lambda.drain(body -> runs.add(after.handleRequest(LambdaInvokeEndpoint.asEvent(body), shortContext())), 1000);
+
+        assertThat(runs).hasSizeGreaterThan(1).allSatisfy(run -> assertThat(run.dryRun()).isTrue());
+        assertThat(keys()).isEqualTo(before);
+    }
+
     @Test
     void theChainStopsAtMaxChainLinksAndSaysWhereTheNextTickGoesOn() {
         fillNestedAndFlat();
