@@ -137,7 +137,7 @@ def main():
                         help="which cases, by name: " + ", ".join(c.name for c in CASES))
     parser.add_argument("--timeout-seconds", type=float, default=60,
                         help="the simulated function timeout of each run of the chain (default 60: short, so that "
-                             "the full-size cases take several runs; the handler keeps a margin of max(5 s, a "
+                             "the full-size cases take several runs; the handler keeps a margin of max(10 s, a "
                              "tenth) of it)")
     parser.add_argument("--max-chain-links", type=int, help="MAX_CHAIN_LINKS for the function (default: its own, 20)")
     parser.add_argument("--time-limit", type=float, default=1800, help="seconds a mode's JVM may take (default 1800)")
@@ -196,7 +196,7 @@ def find(rows, case, mode):
 
 
 def render(rows, cases, meta):
-    margin = min(30.0, max(5.0, meta["timeoutSeconds"] / 10))
+    margin = min(30.0, max(10.0, meta["timeoutSeconds"] / 10))
     lines = [
         "# Chain benchmark results", "",
         f"`{meta['command']}`, started {meta['started']} ({meta['minutes']} minutes). {meta['cores']} cores, "

@@ -38,6 +38,11 @@ public final class LambdaInvoker {
     /** Lambda accepts an asynchronous invocation with 202 Accepted. */
     static final int ACCEPTED = 202;
     static final int ATTEMPTS = 3;
+    /**
+     * Lambda queues an asynchronous invocation in milliseconds; the run sends it inside its last seconds, so three
+     * attempts must fit there too.
+     */
+    static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(3);
     private static final String API_VERSION = "2015-03-31";
 
     private final URI endpoint;
@@ -51,12 +56,12 @@ public final class LambdaInvoker {
      *                 Region's own
      * @param pause    how to wait between attempts (tests: no wait)
      */
-    public LambdaInvoker(Optional<URI> endpoint, String region, Duration attemptTimeout, Consumer<Duration> pause) {
+    public LambdaInvoker(Optional<URI> endpoint, String region, Consumer<Duration> pause) {
         this.region = Objects.requireNonNull(region, "region");
         this.endpoint = endpoint.orElseGet(() -> regionalEndpoint(region));
         this.credentials = DefaultCredentialsProvider.builder().build();
-        this.http = UrlConnectionHttpClient.builder().socketTimeout(attemptTimeout).connectionTimeout(attemptTimeout)
-                .build();
+        this.http = UrlConnectionHttpClient.builder().socketTimeout(ATTEMPT_TIMEOUT)
+                .connectionTimeout(ATTEMPT_TIMEOUT).build();
         this.pause = Objects.requireNonNull(pause, "pause");
     }
 
@@ -67,8 +72,9 @@ public final class LambdaInvoker {
     }
 
     /**
-     * Queues one invocation of {@code function} with {@code payload} as its event. Throttling and server errors are
-     * tried again, twice, a second or two apart.
+     * Queues one invocation of {@code function} with {@code payload} as its event. Throttling, server errors and a
+     * connection that could not be made are tried again, twice, a second or two apart; an answer that did not come in
+     * time is not, since Lambda may have queued the invocation (a second one would start a second chain).
      *
      * @throws InvokeFailedException when Lambda did not accept it, with its status and message
      */
@@ -101,6 +107,11 @@ public final class LambdaInvoker {
             } catch (UncheckedIOException e) {
                 last = new InvokeFailedException("the invocation of " + function + " at " + endpoint
                         + " failed: " + e.getCause());
+                if (e.getCause() instanceof java.net.SocketTimeoutException timeout && timeout.getMessage() != null
+                        && timeout.getMessage().toLowerCase(java.util.Locale.ROOT).contains("read")) {
+                    throw new InvokeFailedException(last.getMessage() + " (sent, no answer within "
+                            + ATTEMPT_TIMEOUT.toSeconds() + " s: Lambda may have queued it)");
+                }
             }
         }
         throw last;

@@ -82,7 +82,7 @@ public final class Catalog {
             .env("MAX_DELETES").flag("--max-deletes").byDefault("no cap").template("MaxDeletes")
             .input(LOWER_ONLY, s -> s.maxDeletes().isPresent() ? (int) s.maxDeletes().getAsLong() : null,
                     (b, max) -> b.maxDeletes(OptionalLong.of(max)))
-            .description("send at most N entries for deletion in one run").build();
+            .description("send at most N entries for deletion in one run (a chain of runs: in all)").build();
 
     public static final Setting<List<Glob>> INCLUDE = Setting.named("include", ValueType.GLOBS)
             .env("INCLUDE").flag("--include").byDefault("all").template("Include")

@@ -78,7 +78,7 @@ public final class SweepHandler implements RequestHandler<Map<String, Object>, S
         this.out = Objects.requireNonNull(out, "out");
         this.progressInterval = progressInterval;
         this.invokers = settings -> new LambdaInvoker(settings.chain().endpoint(), settings.s3().region(),
-                settings.s3().attemptTimeout(), SweepHandler::sleep);
+                SweepHandler::sleep);
         if (progressInterval != null && (progressInterval.isNegative() || progressInterval.isZero())) {
             throw new IllegalArgumentException("progressInterval must be positive: " + progressInterval);
         }
@@ -174,7 +174,8 @@ public final class SweepHandler implements RequestHandler<Map<String, Object>, S
             invokers.apply(invocation.settings()).invokeAsync(function, io.github.s3sweeper.report.Json.write(input));
         } catch (LambdaInvoker.InvokeFailedException e) {
             log.log(LogLevel.ERROR, "chainNotContinued", "Could not continue in a next run: " + e.getMessage()
-                    + "; the rest of the prefix, after " + summary.resumeAfter() + ", was not swept",
+                    + "; the rest of the prefix, after " + summary.resumeAfter() + ", waits for Lambda's retry of this"
+                    + " run or the next tick",
                     Map.of("chainId", chain.id(), "link", chain.link(), "error", e.getMessage()));
             return e;
         }
@@ -202,8 +203,8 @@ public final class SweepHandler implements RequestHandler<Map<String, Object>, S
         fields.put("links", chain.link());
         fields.put("chainStoppedBy", end.word);
         fields.putAll(whole.toMap());
-        LogLevel level = end == Chain.End.COMPLETE || end == Chain.End.CAPPED ? (whole.failed() > 0 ? LogLevel.ERROR
-                : LogLevel.INFO) : end == Chain.End.LISTING_FAILED ? LogLevel.ERROR : LogLevel.WARN;
+        LogLevel level = whole.failed() > 0 || end == Chain.End.LISTING_FAILED ? LogLevel.ERROR
+                : end == Chain.End.COMPLETE || end == Chain.End.CAPPED ? LogLevel.INFO : LogLevel.WARN;
         log.log(level, "chainSummary", "Chain of " + chain.link() + " runs ended (" + end.word + "): "
                 + whole.toAccount(), fields);
         if (env.containsKey(FUNCTION_NAME)) {
