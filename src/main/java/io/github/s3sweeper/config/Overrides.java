@@ -38,6 +38,21 @@ public record Overrides(Map<Setting<?>, Object> values) {
         return Catalog.inputFields().stream().filter(values::containsKey).map(Setting::name).toList();
     }
 
+    /**
+     * These without the safety nets the environment now sets tighter than they do (a cap lowered, a keep-newest count
+     * raised since): what a later run of a chain is given was allowed when its first run started, and the tighter of
+     * the two is what it must apply now, not a refusal.
+     */
+    public Overrides yieldingToTighter(SweepSettings base) {
+        Map<Setting<?>, Object> kept = new LinkedHashMap<>(values);
+        kept.entrySet().removeIf(entry -> {
+            Setting.Change change = entry.getKey().change();
+            return (change == Setting.Change.RAISE_ONLY || change == Setting.Change.LOWER_ONLY)
+                    && beyondChange(entry.getKey(), entry.getValue(), entry.getKey().current(base)) != null;
+        });
+        return new Overrides(kept);
+    }
+
     /** The environment's settings with these applied, or one exception naming every field that does not fit. */
     public SweepSettings applyTo(SweepSettings base) {
         List<String> problems = new ArrayList<>();

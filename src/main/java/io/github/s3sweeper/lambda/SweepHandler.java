@@ -284,8 +284,12 @@ public final class SweepHandler implements RequestHandler<Map<String, Object>, S
         if (!problems.isEmpty()) {
             throw new InvalidSettingsException(problems);
         }
-        SweepSettings sweep = request.overrides().applyTo(settings.sweep());
-        if (request.chain() != null && !request.chain().frontier().isEmpty()) {
+        if (request.chain() == null) {
+            return new Invocation(settings, request, request.overrides().applyTo(settings.sweep()));
+        }
+        // A later run of a chain: a safety net tightened since the chain began applies, tighter than its input.
+        SweepSettings sweep = request.overrides().yieldingToTighter(settings.sweep()).applyTo(settings.sweep());
+        if (!request.chain().frontier().isEmpty()) {
             sweep = sweep.withResumeFrontier(request.chain().frontier());
         }
         return new Invocation(settings, request, sweep);

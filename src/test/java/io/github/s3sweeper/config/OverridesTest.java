@@ -219,4 +219,21 @@ class OverridesTest {
         assertThatThrownBy(() -> RunRequest.parse(Map.of("maxDeletes", 101)).overrides().applyTo(base))
                 .hasMessageContaining("input field \"maxDeletes\"=101: more than the configured MAX_DELETES=100");
     }
+
+    @Test
+    void safetyNetsTheEnvironmentTightenedSinceYieldToItWhileTheRestStay() {
+        SweepSettings tighter = BASE.toBuilder().maxDeletes(OptionalLong.of(50)).keepLatest(5).build();
+        Overrides given = RunRequest.parse(Map.of("maxDeletes", 80, "keepLatest", 3, "dryRun", true,
+                "prefix", "logs/app/")).overrides();
+
+        assertThatThrownBy(() -> given.applyTo(tighter)).isInstanceOf(InvalidSettingsException.class);
+        SweepSettings applied = given.yieldingToTighter(tighter).applyTo(tighter);
+
+        assertThat(applied.maxDeletes()).hasValue(50);
+        assertThat(applied.keepLatest()).isEqualTo(5);
+        assertThat(applied.dryRun()).isTrue();
+        assertThat(applied.prefix()).isEqualTo("logs/app/");
+        assertThat(given.yieldingToTighter(BASE).applyTo(BASE).maxDeletes()).as("a cap the input lowers stays")
+                .hasValue(80);
+    }
 }

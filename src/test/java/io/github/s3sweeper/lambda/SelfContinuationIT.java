@@ -92,21 +92,30 @@ class SelfContinuationIT extends FilesystemS3Test {
 
     /** 12 sub-prefixes (one of 2,400 keys, so of several pages) and 1,300 keys directly under the prefix. */
     private Set<String> fillNestedAndFlat() {
+        return fillNestedAndFlat(server, bucket);
+    }
+
+    private static Set<String> fillNestedAndFlat(io.github.s3sweeper.testing.EmbeddedS3 server, String bucket) {
         Set<String> expired = new TreeSet<>();
         for (int sub = 0; sub < 12; sub++) {
             int keys = sub == 5 ? 2_400 : 150;
             for (int i = 0; i < keys; i++) {
-                put(String.format("backups/db%02d/%05d.gz", sub, i), i % 3 != 0, expired);
+                put(server, bucket, String.format("backups/db%02d/%05d.gz", sub, i), i % 3 != 0, expired);
             }
         }
         for (int i = 0; i < 1_300; i++) {
-            put(String.format("backups/top-%05d.gz", i), i % 2 == 0, expired);
+            put(server, bucket, String.format("backups/top-%05d.gz", i), i % 2 == 0, expired);
         }
         server.putFile(bucket, "backups-archive/old.gz", "x", NOW.minus(Duration.ofDays(400)));
         return expired;
     }
 
     private void put(String key, boolean old, Set<String> expired) {
+        put(server, bucket, key, old, expired);
+    }
+
+    private static void put(io.github.s3sweeper.testing.EmbeddedS3 server, String bucket, String key, boolean old,
+                            Set<String> expired) {
         server.putFile(bucket, key, "x", NOW.minus(Duration.ofDays(old ? 31 : 29)));
         if (old) {
             expired.add(key);
@@ -340,6 +349,45 @@ class SelfContinuationIT extends FilesystemS3Test {
             assertThat(log.events("chainSummary")).singleElement().satisfies(line -> assertThat(line)
                     .containsEntry("chainStoppedBy", "noProgress").containsEntry("links", 2)
                     .containsEntry("level", "WARN"));
+        }
+    }
+
+    /**
+     * S3 refuses three keys of the first DeleteObjects (AccessDenied, as a bucket policy would): that run still hands
+     * on rather than fail (Lambda's retry of it would start a second chain), the rest of the prefix is swept, and the
+     * chain's summary counts the three at ERROR.
+     */
+    @Test
+    void keysRefusedInAnEarlyRunAreReportedAndTheChainStillSweepsTheRest(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        // Unsigned: the proxy's forwarded requests no longer match their signatures.
+        try (io.github.s3sweeper.testing.EmbeddedS3 unsigned =
+                     io.github.s3sweeper.testing.EmbeddedS3.filesystemUnsigned(dir);
+             var client = io.github.s3sweeper.testing.S3TestClients.client(unsigned.endpoint(), "any", "any");
+             io.github.s3sweeper.testing.FaultProxy proxy =
+                     io.github.s3sweeper.testing.FaultProxy.start(unsigned.endpoint())) {
+            client.createBucket(b -> b.bucket("refusing"));
+            Set<String> expired = fillNestedAndFlat(unsigned, "refusing");
+            proxy.inject(io.github.s3sweeper.testing.FaultProxy.Rule.keyErrors("AccessDenied", 3,
+                    io.github.s3sweeper.testing.FaultProxy.Plan.first(1)));
+            Map<String, String> env = env();
+            env.put("BUCKET_NAME", "refusing");
+            env.put("AWS_ENDPOINT_URL_S3", proxy.endpoint().toString());
+
+            List<SweepSummary> chain = chain(env, Map.of());
+
+            Set<String> refused = new TreeSet<>();
+            proxy.refusedKeys().forEach(key -> refused.add(key.key()));
+            assertThat(refused).hasSize(3);
+            assertThat(chain).hasSizeGreaterThan(1);
+            assertThat(chain.get(0).failed()).isEqualTo(3);
+            assertThat(chain.get(chain.size() - 1).complete()).isTrue();
+            Set<String> left = new TreeSet<>(io.github.s3sweeper.testing.S3TestClients.keys(client, "refusing"));
+            left.retainAll(expired);
+            assertThat(left).as("expired keys left").isEqualTo(refused);
+            assertThat(log.events("chainSummary")).singleElement().satisfies(line -> assertThat(line)
+                    .containsEntry("level", "ERROR").containsEntry("failed", 3)
+                    .containsEntry("deleted", expired.size() - 3).containsEntry("chainStoppedBy", "complete"));
         }
     }
 
