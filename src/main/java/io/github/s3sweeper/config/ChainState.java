@@ -48,14 +48,6 @@ public record ChainState(String id, int link, Instant startedAt, Map<String, Lon
         frontier = List.copyOf(frontier);
     }
 
-    public ChainState(String id, int link, Instant startedAt, Map<String, Long> totals) {
-        this(id, link, startedAt, totals, List.of());
-    }
-
-    /** The count of a total by name, 0 when the runs before gave none. */
-    public long total(String name) {
-        return totals.getOrDefault(name, 0L);
-    }
 
     /**
      * Reads the input's {@code chain} field; adds a problem for each part that is not as a previous run writes it.
