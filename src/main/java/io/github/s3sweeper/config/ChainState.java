@@ -37,7 +37,7 @@ public record ChainState(String id, int link, Instant startedAt, Map<String, Lon
     /** As many as a run reports: its frontier is bounded to fit an asynchronous invocation's payload. */
     static final int MAX_FRONTIER_ENTRIES = 1000;
     /** Clocks of two execution environments differ by milliseconds; more than this is not a clock's drift. */
-    static final long FUTURE_TOLERANCE_SECONDS = 60;
+    public static final long FUTURE_TOLERANCE_SECONDS = 60;
     static final String ALLOWED = "the object a previous run of the chain gives: {\"id\": text of at most 128"
             + " characters, \"link\": a whole number from 2 to 1000, \"startedAt\": an ISO-8601 UTC time not in the"
             + " future, \"totals\": {" + String.join(", ", TOTALS) + ": whole numbers of 0 or more}, \"frontier\": at"

@@ -5,11 +5,7 @@ import io.github.s3sweeper.config.RunRequest;
 import io.github.s3sweeper.engine.Keys;
 import io.github.s3sweeper.report.SweepSummary;
 
-import io.github.s3sweeper.report.FrontierEntry;
-
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -132,17 +128,8 @@ record Chain(int link, String id, Instant startedAt, Map<String, Long> before) {
         chain.put("startedAt", startedAt.toString());
         chain.put("totals", totals(summary));
         if (!summary.resumeFrontier().isEmpty()) {
-            // What the run decided beyond its resume point: the next one does not list it again.
-            List<Map<String, Object>> frontier = new ArrayList<>();
-            for (FrontierEntry entry : summary.resumeFrontier()) {
-                Map<String, Object> e = new LinkedHashMap<>();
-                e.put("prefix", entry.prefix());
-                if (entry.after() != null) {
-                    e.put("after", entry.after());
-                }
-                frontier.add(e);
-            }
-            chain.put("frontier", frontier);
+            // What the run decided beyond its resume point, as its summary writes it: the next one does not list it.
+            chain.put("frontier", summary.toMap().get("resumeFrontier"));
         }
         input.put(ChainState.FIELD, chain);
         return input;

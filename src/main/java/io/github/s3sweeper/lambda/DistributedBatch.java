@@ -36,8 +36,8 @@ record DistributedBatch(Instant runStartedAt, List<StoredObject> objects) {
     /** Bad items named in one message; the rest are counted. */
     private static final int NAMED = 10;
 
-    /** Clocks of two machines differ by milliseconds; more than this is not a clock's drift. */
-    static final long FUTURE_TOLERANCE_SECONDS = 60;
+    /** The same drift a chain's start is allowed. */
+    static final long FUTURE_TOLERANCE_SECONDS = io.github.s3sweeper.config.ChainState.FUTURE_TOLERANCE_SECONDS;
 
     static DistributedBatch parse(Map<String, Object> event, SweepSettings settings) {
         return parse(event, settings, Instant.now());
