@@ -24,6 +24,14 @@ public final class Glob {
         if (pattern.isEmpty()) {
             throw new IllegalArgumentException("an empty pattern");
         }
+        return new Glob(pattern, Pattern.compile(regex(pattern, false), Pattern.DOTALL));
+    }
+
+    /**
+     * The regular expression of a glob. With {@code captures}, parentheses are a group to capture (GROUP_BY's
+     * pattern); otherwise they are literal, as they always were for INCLUDE and EXCLUDE.
+     */
+    static String regex(String pattern, boolean captures) {
         StringBuilder regex = new StringBuilder();
         int depth = 0;
         for (int i = 0; i < pattern.length(); i++) {
@@ -63,13 +71,14 @@ public final class Glob {
                     regex.append(')');
                 }
                 case ',' -> regex.append(depth > 0 ? "|" : Pattern.quote(","));
+                case '(', ')' -> regex.append(captures ? String.valueOf(c) : Pattern.quote(String.valueOf(c)));
                 default -> regex.append(Pattern.quote(String.valueOf(c)));
             }
         }
         if (depth != 0) {
             throw new IllegalArgumentException("a '{' without its '}'");
         }
-        return new Glob(pattern, Pattern.compile(regex.toString(), Pattern.DOTALL));
+        return regex.toString();
     }
 
     /**
