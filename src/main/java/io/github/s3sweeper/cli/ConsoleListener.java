@@ -5,6 +5,8 @@ import io.github.s3sweeper.engine.Target;
 import io.github.s3sweeper.report.KeyError;
 
 import java.io.PrintStream;
+import java.time.Instant;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -46,6 +48,15 @@ final class ConsoleListener implements SweepListener {
             out.println(line(target.key(), target.versionId()));
         } else if (verbose && dryRun) {
             err.accept("would delete: " + line(target.key(), target.versionId()) + " (" + target.size() + " bytes)");
+        }
+    }
+
+    /** With --verbose, each expired object a keep rule keeps, and which rules keep it, as a dry run's answer. */
+    @Override
+    public void onKept(String key, Instant lastModified, String group, List<String> rules) {
+        if (verbose) {
+            err.accept("kept by " + String.join(", ", rules) + ": " + key + (group == null ? " (no group)"
+                    : group.isEmpty() ? "" : " (group " + group + ")"));
         }
     }
 

@@ -1,10 +1,14 @@
 package io.github.s3sweeper.config;
 
 import io.github.s3sweeper.rules.Glob;
+import io.github.s3sweeper.rules.GroupBy;
+import io.github.s3sweeper.rules.Period;
 import io.github.s3sweeper.rules.Selection;
 
 import java.net.URI;
 import java.time.Duration;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -75,6 +79,49 @@ public final class Catalog {
             .env("KEEP_LATEST").flag("--keep-latest").byDefaultValue(0).template("KeepLatest")
             .input(RAISE_ONLY, SweepSettings::keepLatest, SweepSettings.Builder::keepLatest)
             .description("never delete the N most recently modified selected objects").build();
+
+    public static final Setting<GroupBy> GROUP_BY = Setting.named("groupBy", ValueType.text("SPEC", GroupBy.ALLOWED,
+                    "", Checks::groupByProblem, GroupBy::parse))
+            .env("GROUP_BY").flag("--group-by").byDefault(GroupBy.ONE, "none").template("GroupBy")
+            .description("how keys form groups that KEEP_LATEST and the KEEP_HOURLY..KEEP_WITHIN rules apply to, each"
+                    + " on its own: depth:1 for each first folder under the prefix, or pattern:GLOB with one (capture)")
+            .build();
+
+    public static final Setting<Integer> KEEP_HOURLY = keepPeriod(Period.HOURLY, "hour");
+    public static final Setting<Integer> KEEP_DAILY = keepPeriod(Period.DAILY, "day");
+    public static final Setting<Integer> KEEP_WEEKLY = keepPeriod(Period.WEEKLY, "ISO week (Monday first)");
+    public static final Setting<Integer> KEEP_MONTHLY = keepPeriod(Period.MONTHLY, "month");
+    public static final Setting<Integer> KEEP_YEARLY = keepPeriod(Period.YEARLY, "year");
+
+    public static final Setting<Duration> KEEP_WITHIN = Setting.named("keepWithin", ValueType.AGE)
+            .env("KEEP_WITHIN").flag("--keep-within").byDefault(Duration.ZERO, "none").template("KeepWithin")
+            .description("in each group, keep everything modified within this duration of the group's newest object"
+                    + " (restic's --keep-within; days are calendar days in TIMEZONE)").build();
+
+    public static final Setting<ZoneId> TIMEZONE = Setting.named("timezone", ValueType.text("ZONE",
+                    "an IANA time zone such as Europe/Paris or America/New_York, UTC, or an offset such as +05:30",
+                    "", Checks::timezoneProblem, ZoneId::of))
+            .env("TIMEZONE").flag("--timezone").byDefault(ZoneOffset.UTC, "UTC").template("Timezone")
+            .description("the clock the KEEP_HOURLY..KEEP_YEARLY periods and KEEP_WITHIN's days are read on").build();
+
+    public static final Setting<Integer> MAX_HELD_OBJECTS = Setting.named("maxHeldObjects",
+                    ValueType.wholeNumber(1, 100_000_000))
+            .env("MAX_HELD_OBJECTS").flag("--max-held-objects")
+            .byDefaultValue((int) SweepSettings.DEFAULT_MAX_HELD_OBJECTS).template("MaxHeldObjects")
+            .description("the most objects the keep rules may hold in memory at once over all groups (about 300 bytes"
+                    + " each); a run that needs more stops with what it deleted reported and nothing else lost")
+            .build();
+
+    private static Setting<Integer> keepPeriod(Period period, String name) {
+        String word = period.rule().substring("KEEP_".length());
+        String camel = "keep" + word.charAt(0) + word.substring(1).toLowerCase(java.util.Locale.ROOT);
+        return Setting.named(camel, ValueType.wholeNumber(0, 100_000))
+                .env(period.rule()).flag("--" + period.rule().toLowerCase(java.util.Locale.ROOT).replace('_', '-'))
+                .byDefaultValue(0).template("Keep" + word.charAt(0) + word.substring(1).toLowerCase(java.util.Locale.ROOT))
+                .description("in each group, keep the newest object of each of the last N " + name + "s that have"
+                        + " objects (restic's --" + period.rule().toLowerCase(java.util.Locale.ROOT)
+                        .replace('_', '-') + ")").build();
+    }
 
     public static final Setting<Integer> MAX_DELETES = Setting.named("maxDeletes",
                     ValueType.wholeNumber(1, 1_000_000_000, "a whole number from 1 to 1000000000, or empty for no"
@@ -217,7 +264,8 @@ public final class Catalog {
 
     /** Every setting, in order. */
     public static final List<Setting<?>> ALL = List.of(BUCKET, ALLOW_WHOLE_BUCKET, PREFIX, RETENTION_DAYS, OLDER_THAN,
-            DRY_RUN, KEEP_LATEST, MAX_DELETES, INCLUDE, EXCLUDE, MIN_SIZE, MAX_SIZE, NONCURRENT_DAYS, KEEP_NONCURRENT,
+            DRY_RUN, KEEP_LATEST, GROUP_BY, KEEP_HOURLY, KEEP_DAILY, KEEP_WEEKLY, KEEP_MONTHLY, KEEP_YEARLY, KEEP_WITHIN,
+            TIMEZONE, MAX_HELD_OBJECTS, MAX_DELETES, INCLUDE, EXCLUDE, MIN_SIZE, MAX_SIZE, NONCURRENT_DAYS, KEEP_NONCURRENT,
             BYPASS_GOVERNANCE, DELETE_CONCURRENCY, LIST_CONCURRENCY, START_AFTER, REGION, ENDPOINT, PROFILE,
             ATTEMPT_TIMEOUT, SWEEP_NAME, METRICS_NAMESPACE, PROGRESS_INTERVAL, MAX_DURATION,
             MAX_CHAIN_LINKS, LAMBDA_ENDPOINT);

@@ -172,4 +172,32 @@ final class Checks {
             return "PREFIX";
         }
     }
+
+    static String groupByProblem(String value) {
+        if (value.isBlank()) {
+            return "blank";
+        }
+        try {
+            io.github.s3sweeper.rules.GroupBy.parse(value);
+            return null;
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
+        }
+    }
+
+    static String timezoneProblem(String value) {
+        if (value.isBlank()) {
+            return "blank";
+        }
+        // ZoneId also takes "-1" or "+5" as offsets: too easy to mean something else, so offsets are written whole.
+        if ((value.startsWith("+") || value.startsWith("-")) && !value.matches("[+-][0-9]{2}:[0-9]{2}")) {
+            return "not a time zone the Java runtime knows";
+        }
+        try {
+            java.time.ZoneId.of(value);
+            return null;
+        } catch (java.time.DateTimeException e) {
+            return "not a time zone the Java runtime knows";
+        }
+    }
 }

@@ -1,5 +1,7 @@
 package io.github.s3sweeper.config;
 
+import io.github.s3sweeper.rules.Period;
+
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -167,6 +169,15 @@ public final class SettingsParser {
                 .deleteConcurrency(v.get(Catalog.DELETE_CONCURRENCY))
                 .listConcurrency(v.get(Catalog.LIST_CONCURRENCY))
                 .startAfter(v.get(Catalog.START_AFTER))
+                .groupBy(v.get(Catalog.GROUP_BY))
+                .keep(Period.HOURLY, v.get(Catalog.KEEP_HOURLY))
+                .keep(Period.DAILY, v.get(Catalog.KEEP_DAILY))
+                .keep(Period.WEEKLY, v.get(Catalog.KEEP_WEEKLY))
+                .keep(Period.MONTHLY, v.get(Catalog.KEEP_MONTHLY))
+                .keep(Period.YEARLY, v.get(Catalog.KEEP_YEARLY))
+                .keepWithin(v.get(Catalog.KEEP_WITHIN))
+                .timezone(v.get(Catalog.TIMEZONE))
+                .maxHeldObjects(v.get(Catalog.MAX_HELD_OBJECTS))
                 .build();
         URI endpoint = v.get(Catalog.ENDPOINT);
         Duration attemptTimeout = v.get(Catalog.ATTEMPT_TIMEOUT);

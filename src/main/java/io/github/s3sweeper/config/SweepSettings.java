@@ -2,7 +2,16 @@ package io.github.s3sweeper.config;
 
 import io.github.s3sweeper.report.FrontierEntry;
 import io.github.s3sweeper.rules.Glob;
+import io.github.s3sweeper.rules.GroupBy;
+import io.github.s3sweeper.rules.KeepPolicy;
+import io.github.s3sweeper.rules.Period;
 import io.github.s3sweeper.rules.Selection;
+
+import java.time.Duration;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.EnumMap;
+import java.util.Map;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -27,6 +36,11 @@ import java.util.OptionalLong;
  * @param resumeFrontier   what the run being resumed (after {@code startAfter}) decided beyond its resume point, as its
  *                         summary's {@code resumeFrontier} says; empty otherwise. Not a setting: the state a chain of
  *                         runs hands from one to the next, so no input or variable names it in {@code Catalog}
+ * @param groupBy          how keys form the groups that {@code keepLatest} and the calendar rules apply to, each alone
+ * @param keepPeriods      the calendar rules: for each period, how many of the last periods keep their newest object
+ * @param keepWithin       everything modified within this of its group's newest object stays (zero: no window)
+ * @param timezone         the clock the calendar periods and the window's days are read on
+ * @param maxHeldObjects   the most objects the keep rules may hold in memory at once, over all groups
  */
 public record SweepSettings(
         String bucket,
@@ -46,9 +60,26 @@ public record SweepSettings(
         String startAfter,
         int deleteConcurrency,
         int listConcurrency,
-        List<FrontierEntry> resumeFrontier) {
+        List<FrontierEntry> resumeFrontier,
+        GroupBy groupBy,
+        Map<Period, Integer> keepPeriods,
+        Duration keepWithin,
+        ZoneId timezone,
+        long maxHeldObjects) {
+
+    /** The default of MAX_HELD_OBJECTS: about 300 MB of keys at most, within the template's default memory. */
+    public static final long DEFAULT_MAX_HELD_OBJECTS = 1_000_000;
 
     public SweepSettings {
+        Objects.requireNonNull(groupBy, "groupBy");
+        Objects.requireNonNull(keepWithin, "keepWithin");
+        Objects.requireNonNull(timezone, "timezone");
+        // A count of 0 is no rule: dropped, so settings that keep the same are equal.
+        keepPeriods = Map.copyOf(keepPeriods.entrySet().stream().filter(e -> e.getValue() > 0)
+                .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
+        if (maxHeldObjects < 1) {
+            throw new IllegalArgumentException("maxHeldObjects must be at least 1: " + maxHeldObjects);
+        }
         Objects.requireNonNull(bucket, "bucket");
         Objects.requireNonNull(prefix, "prefix");
         Objects.requireNonNull(age, "age");
@@ -92,7 +123,17 @@ public record SweepSettings(
                 .maxDeletes(maxDeletes).includes(includes).exclude(exclude).minSize(minSize).maxSize(maxSize)
                 .noncurrentDays(noncurrentDays).keepNoncurrent(keepNoncurrent).bypassGovernance(bypassGovernance)
                 .startAfter(startAfter).deleteConcurrency(deleteConcurrency).listConcurrency(listConcurrency)
-                .resumeFrontier(resumeFrontier);
+                .resumeFrontier(resumeFrontier).groupBy(groupBy).keepPeriods(keepPeriods).keepWithin(keepWithin)
+                .timezone(timezone).maxHeldObjects(maxHeldObjects);
+    }
+
+    /** Every keep rule of each group: KEEP_LATEST, the calendar rules and the window. */
+    public KeepPolicy keepPolicy() {
+        return new KeepPolicy(keepLatest, keepPeriods, keepWithin, timezone);
+    }
+
+    public int keep(Period period) {
+        return keepPeriods.getOrDefault(period, 0);
     }
 
     public SweepSettings withDryRun(boolean value) {
@@ -133,6 +174,11 @@ public record SweepSettings(
         private int deleteConcurrency = DEFAULT_DELETE_CONCURRENCY;
         private int listConcurrency = DEFAULT_LIST_CONCURRENCY;
         private List<FrontierEntry> resumeFrontier = List.of();
+        private GroupBy groupBy = GroupBy.ONE;
+        private Map<Period, Integer> keepPeriods = Map.of();
+        private Duration keepWithin = Duration.ZERO;
+        private ZoneId timezone = ZoneOffset.UTC;
+        private long maxHeldObjects = DEFAULT_MAX_HELD_OBJECTS;
 
         private Builder(String bucket, String prefix, Age age) {
             this.bucket = bucket;
@@ -247,10 +293,45 @@ public record SweepSettings(
             return this;
         }
 
+        public Builder groupBy(GroupBy value) {
+            groupBy = value;
+            return this;
+        }
+
+        public Builder keepPeriods(Map<Period, Integer> value) {
+            keepPeriods = value;
+            return this;
+        }
+
+        /** One calendar rule: keep the newest object of each of the last {@code count} periods (0: none). */
+        public Builder keep(Period period, int count) {
+            Map<Period, Integer> all = new EnumMap<>(Period.class);
+            all.putAll(keepPeriods);
+            all.put(period, count);
+            keepPeriods = all;
+            return this;
+        }
+
+        public Builder keepWithin(Duration value) {
+            keepWithin = value;
+            return this;
+        }
+
+        public Builder timezone(ZoneId value) {
+            timezone = value;
+            return this;
+        }
+
+        public Builder maxHeldObjects(long value) {
+            maxHeldObjects = value;
+            return this;
+        }
+
         public SweepSettings build() {
             return new SweepSettings(bucket, prefix, globRoot == null ? prefix : globRoot, age, dryRun, keepLatest,
                     maxDeletes, includes, exclude, minSize, maxSize, noncurrentDays, keepNoncurrent, bypassGovernance,
-                    startAfter, deleteConcurrency, listConcurrency, resumeFrontier);
+                    startAfter, deleteConcurrency, listConcurrency, resumeFrontier, groupBy, keepPeriods, keepWithin,
+                    timezone, maxHeldObjects);
         }
     }
 }

@@ -36,9 +36,9 @@ public final class BatchSweep {
         this.listener = Objects.requireNonNull(listener, "listener");
         this.budget = Objects.requireNonNull(budget, "budget");
         this.pause = Objects.requireNonNull(pause, "pause");
-        if (settings.keepLatest() > 0 || settings.maxDeletes().isPresent() || settings.sweepsVersions()) {
-            throw new IllegalArgumentException("a batch cannot apply KEEP_LATEST, MAX_DELETES or NONCURRENT_DAYS:"
-                    + " they need the whole listing");
+        if (!settings.keepPolicy().isEmpty() || settings.maxDeletes().isPresent() || settings.sweepsVersions()) {
+            throw new IllegalArgumentException("a batch cannot apply KEEP_LATEST, the KEEP_HOURLY..KEEP_WITHIN rules,"
+                    + " MAX_DELETES or NONCURRENT_DAYS: they need the whole listing");
         }
     }
 
@@ -59,7 +59,7 @@ public final class BatchSweep {
         BatchSender sender = new BatchSender(s3, settings.bucket(), false, retrying, pause, tally.outcomes::request);
         Deleter deleter = new Deleter(sender, new DeleteCap(OptionalLong.empty(), settings.dryRun()),
                 tally.decisions, tally.outcomes, listener, settings.deleteConcurrency());
-        RetentionRule.Decisions decisions = Sweeper.currentDecisions(tally.decisions, deleter.stream());
+        RetentionRule.Decisions decisions = Sweeper.currentDecisions(tally.decisions, deleter.stream(), listener);
         boolean sent = false;
         try {
             synchronized (rule) {

@@ -2,6 +2,9 @@ package io.github.s3sweeper.engine;
 
 import io.github.s3sweeper.report.SweepSummary;
 
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -19,6 +22,10 @@ final class DecisionCounts {
     private final AtomicLong versionsScanned = new AtomicLong();
     private final AtomicLong expired = new AtomicLong();
     private final AtomicLong leftByCap = new AtomicLong();
+    /** Read only when the run has ended, from the thread that ran it (the decision lock orders the writers). */
+    private final Map<String, Long> keptByRule = new TreeMap<>();
+    private long groups;
+    private long heldPeak;
 
     /** @param decisionLock held by every thread that counts here (checked when assertions are on, as in tests) */
     DecisionCounts(Object decisionLock) {
@@ -36,6 +43,21 @@ final class DecisionCounts {
 
     void keptLatest() {
         add(keptLatest, 1);
+    }
+
+    /** An expired object the keep rules kept, with the rules that keep it. */
+    void keptBy(List<String> rules) {
+        assert Thread.holdsLock(decisionLock) : "counted outside the decision lock";
+        for (String rule : rules) {
+            int note = rule.indexOf(' ');
+            keptByRule.merge(note < 0 ? rule : rule.substring(0, note), 1L, Long::sum);
+        }
+    }
+
+    /** What the keep rules' memory came to, once the listing has ended. */
+    void keepRules(long groupCount, long peak) {
+        groups = groupCount;
+        heldPeak = peak;
     }
 
     void versionsScanned(long n) {
@@ -69,6 +91,9 @@ final class DecisionCounts {
         summary.scanned(scanned.getAcquire())
                 .matched(matched.getAcquire())
                 .keptLatest(keptLatest.getAcquire())
+                .keptByRule(keptByRule)
+                .groups(groups)
+                .heldPeak(heldPeak)
                 .versionsScanned(versionsScanned.getAcquire())
                 .expired(expired.getAcquire())
                 .leftByCap(leftByCap.getAcquire());

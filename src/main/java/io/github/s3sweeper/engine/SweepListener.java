@@ -12,6 +12,13 @@ public interface SweepListener {
     default void onExpired(Target target) {
     }
 
+    /**
+     * An expired object stays because keep rules keep it (heard when the listing ends): its group (null: the keys
+     * GROUP_BY's pattern does not match) and the rules, as {@code KEEP_DAILY}.
+     */
+    default void onKept(String key, java.time.Instant lastModified, String group, java.util.List<String> rules) {
+    }
+
     /** The rules chose this entry, but MAX_DELETES was reached: it stays. */
     default void onLeftByCap(Target target) {
     }

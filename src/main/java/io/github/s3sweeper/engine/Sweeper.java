@@ -87,7 +87,8 @@ public final class Sweeper {
         Instant cutoff = now.minus(settings.age().duration());
         Instant noncurrentCutoff = settings.noncurrentDays().isPresent()
                 ? now.minus(Duration.ofDays(settings.noncurrentDays().getAsInt())) : null;
-        RetentionRule rule = new RetentionRule(settings.selection(), cutoff, settings.keepLatest());
+        RetentionRule rule = new RetentionRule(settings.selection(), cutoff, settings.keepPolicy(), settings.groupBy(),
+                settings.maxHeldObjects());
         // The decision lock: the keep-newest heap is shared by every listing, and so are the decisions' counts.
         Tally tally = new Tally(rule);
         Live running = new Live(tally.decisions, tally.outcomes, startNanos);
@@ -114,7 +115,7 @@ public final class Sweeper {
                 tally.outcomes::request);
         Deleter deleter = new Deleter(sender, new DeleteCap(settings.maxDeletes(), settings.dryRun()),
                 tally.decisions, tally.outcomes, listener, settings.deleteConcurrency());
-        RetentionRule.Decisions current = currentDecisions(tally.decisions, deleter.stream());
+        RetentionRule.Decisions current = currentDecisions(tally.decisions, deleter.stream(), listener);
 
         tally.versioning = versioning();
         boolean listed = false;
@@ -125,13 +126,29 @@ public final class Sweeper {
                 listCurrent(rule, deleter, tally);
             }
             synchronized (rule) {
+                tally.decisions.keepRules(rule.groups(), rule.heldPeak());
                 rule.finish(current);
             }
             listed = true;
+        } catch (RetentionRule.TooManyHeld e) {
+            // The keep rules cannot decide more within their memory: what they hold stays, what they let go is
+            // deleted, and the run says why it stopped.
+            tally.stoppedEarly(SweepSummary.KEEP_RULES_MEMORY);
+            synchronized (rule) {
+                tally.decisions.keepRules(rule.groups(), rule.heldPeak());
+                rule.finish(current);
+            }
+            deleter.finish();
+            listed = true;
+            tally.failure = e.getMessage() + "; " + tally.outcomes.deleted() + " deleted before it stopped"
+                    + (tally.lastKey == null ? "" : ", keys after " + tally.lastKey + " not examined");
+            SweepSummary summary = tally.summary(settings, cutoff, noncurrentCutoff, elapsedMs(startNanos));
+            throw new SweepFailedException(summary.failure(), summary, e);
         } catch (SdkException e) {
             tally.stoppedEarly(SweepSummary.LISTING_FAILED);
             synchronized (rule) {
-                rule.finish(current); // what the keep-newest heap holds stays; this only counts it
+                tally.decisions.keepRules(rule.groups(), rule.heldPeak());
+                rule.finish(current); // what the keep rules hold stays; this only counts it
             }
             // Entries already chosen are still deleted, so the report covers everything decided so far.
             deleter.finish();
@@ -168,8 +185,15 @@ public final class Sweeper {
     }
 
     /** What the retention rules' decisions on current objects do: count them, and send the chosen to a stream. */
-    static RetentionRule.Decisions currentDecisions(DecisionCounts counts, Deleter.Stream stream) {
+    static RetentionRule.Decisions currentDecisions(DecisionCounts counts, Deleter.Stream stream,
+                                                    SweepListener listener) {
         return new RetentionRule.Decisions() {
+            @Override
+            public void keptBy(StoredObject object, String group, List<String> rules) {
+                counts.keptBy(rules);
+                listener.onKept(object.key(), object.lastModified(), group, rules);
+            }
+
             @Override
             public void delete(StoredObject object) {
                 counts.matched();
@@ -194,7 +218,7 @@ public final class Sweeper {
         // decided in a fraction of the time its request takes.
         DecisionCounts counts = tally.decisions;
         this.<S3Object>walk(this::objectsPage, S3Object::key, tally, deleter, stream -> {
-            RetentionRule.Decisions decisions = currentDecisions(counts, stream);
+            RetentionRule.Decisions decisions = currentDecisions(counts, stream, listener);
             return new SubPrefixWalk.Decider<S3Object>() {
                 @Override
                 public void decide(List<S3Object> entries) {
@@ -322,7 +346,7 @@ public final class Sweeper {
             // A key's versions arrive together in one listing, so each listing has a version rule of its own.
             VersionRule versionRule = new VersionRule(settings.selection(), noncurrentCutoff,
                     settings.keepNoncurrent());
-            RetentionRule.Decisions current = currentDecisions(counts, stream);
+            RetentionRule.Decisions current = currentDecisions(counts, stream, listener);
             VersionRule.Decisions versions = new VersionRule.Decisions() {
                 @Override
                 public void current(VersionEntry entry) {

@@ -118,6 +118,14 @@ public final class BatchHandler implements RequestHandler<Map<String, Object>, M
         refuse(env, Catalog.KEEP_LATEST, v -> !v.matches("0+"), "keeping the N newest objects needs the whole"
                 + " listing, and each batch of a Distributed Map sees only its own items", "0 or empty in this mode"
                 + " (template.yaml's function mode keeps the newest N)", problems);
+        for (Setting<?> keep : List.of(Catalog.KEEP_HOURLY, Catalog.KEEP_DAILY, Catalog.KEEP_WEEKLY,
+                Catalog.KEEP_MONTHLY, Catalog.KEEP_YEARLY)) {
+            refuse(env, keep, v -> !v.matches("0+"), "a calendar rule keeps the newest object of each period, which"
+                    + " needs the whole listing, and each batch of a Distributed Map sees only its own items", "0 or"
+                    + " empty in this mode (template.yaml's function mode applies it)", problems);
+        }
+        refuse(env, Catalog.KEEP_WITHIN, v -> true, "the window counts back from each group's newest object, which"
+                + " needs the whole listing", "empty in this mode (template.yaml's function mode applies it)", problems);
         refuse(env, Catalog.MAX_DELETES, v -> true, "a cap on one run's deletions needs one count across every"
                 + " batch, and the batches run apart, at once", "empty in this mode (the function mode caps)", problems);
         refuse(env, Catalog.NONCURRENT_DAYS, v -> true, "a version's noncurrent age is counted from the next newer"

@@ -10,6 +10,7 @@ import io.github.s3sweeper.report.Version;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -75,6 +76,24 @@ final class RunLog implements SweepListener {
         if (dryRun) {
             log.log(LogLevel.INFO, "wouldDelete", "Would delete " + target.key(), targetFields(target));
         }
+    }
+
+    /**
+     * On a dry run, at INFO, each expired object the keep rules keep and the rules that keep it (the dry run's answer
+     * to "why is this one still here?"); on a real run at DEBUG, built only when written.
+     */
+    @Override
+    public void onKept(String key, Instant lastModified, String group, List<String> rules) {
+        LogLevel level = dryRun ? LogLevel.INFO : LogLevel.DEBUG;
+        if (!log.enabled(level)) {
+            return;
+        }
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("key", key);
+        fields.put("lastModified", Timestamps.iso(lastModified));
+        fields.put("group", group);
+        fields.put("keptBy", rules);
+        log.log(level, "keptByRule", "Kept by " + String.join(", ", rules) + ": " + key, fields);
     }
 
     @Override

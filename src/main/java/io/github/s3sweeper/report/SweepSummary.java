@@ -1,5 +1,6 @@
 package io.github.s3sweeper.report;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +19,13 @@ import java.util.Objects;
  * @param scanned              current objects listed under the prefix
  * @param matched              of those, the ones the include, exclude and size filters select
  * @param expired              objects, versions and delete markers the rules chose to delete
- * @param keptLatest           selected objects older than the cutoff kept as among the newest {@code keepLatest}
+ * @param keptLatest           selected objects older than the cutoff kept as among their group's newest
+ *                             {@code keepLatest}
+ * @param keptByRule           for each keep rule (KEEP_LATEST, KEEP_HOURLY..KEEP_YEARLY, KEEP_WITHIN), the objects
+ *                             older than the cutoff it kept; an object two rules keep counts for both. Empty without
+ *                             keep rules
+ * @param groups               the groups GROUP_BY formed (0 without keep rules, which need no groups)
+ * @param heldPeak             the most objects the keep rules held in memory at once (MAX_HELD_OBJECTS bounds it)
  * @param deleted              entries S3 confirmed deleted (all kinds)
  * @param failed               chosen entries that were not deleted, or whose deletion S3 did not confirm
  * @param locked               versions Object Lock protects (retention or legal hold): not deleted, not a failure
@@ -59,6 +66,9 @@ public record SweepSummary(
         long matched,
         long expired,
         long keptLatest,
+        Map<String, Long> keptByRule,
+        long groups,
+        long heldPeak,
         long deleted,
         long failed,
         long locked,
@@ -86,12 +96,15 @@ public record SweepSummary(
     public static final String TIME_BUDGET = "timeBudget";
     /** A listing request failed; what was chosen before it was still deleted. */
     public static final String LISTING_FAILED = "listingFailed";
+    /** The keep rules would have held more objects than MAX_HELD_OBJECTS allows; what they held stayed. */
+    public static final String KEEP_RULES_MEMORY = "keepRulesMemory";
 
     public SweepSummary {
         Objects.requireNonNull(bucket, "bucket");
         Objects.requireNonNull(prefix, "prefix");
         Objects.requireNonNull(olderThan, "olderThan");
         Objects.requireNonNull(cutoff, "cutoff");
+        keptByRule = Collections.unmodifiableMap(new LinkedHashMap<>(keptByRule));
         errors = List.copyOf(errors);
         lockedKeys = List.copyOf(lockedKeys);
         resumeFrontier = List.copyOf(resumeFrontier);
@@ -124,6 +137,9 @@ public record SweepSummary(
         map.put("matched", matched);
         map.put("expired", expired);
         map.put("keptLatest", keptLatest);
+        map.put("keptByRule", keptByRule);
+        map.put("groups", groups);
+        map.put("heldPeak", heldPeak);
         map.put("deleted", deleted);
         map.put("failed", failed);
         map.put("locked", locked);
@@ -190,6 +206,12 @@ public record SweepSummary(
         if (keptLatest > 0) {
             account.append(String.format("Kept as newest:        %d%n", keptLatest));
         }
+        if (!keptByRule.isEmpty()) {
+            StringBuilder rules = new StringBuilder();
+            keptByRule.forEach((rule, n) -> rules.append(rules.isEmpty() ? "" : ", ").append(rule).append(' ')
+                    .append(n));
+            account.append(String.format("Kept by keep rules:    %s (%d groups)%n", rules, groups));
+        }
         account.append(String.format("To delete:             %d%n", expired))
                 .append(String.format("Deleted:               %d (%d bytes)%n", deleted, bytesDeleted));
         if (noncurrentDays != null) {
@@ -228,6 +250,9 @@ public record SweepSummary(
         private long matched;
         private long expired;
         private long keptLatest;
+        private Map<String, Long> keptByRule = Map.of();
+        private long groups;
+        private long heldPeak;
         private long deleted;
         private long failed;
         private long locked;
@@ -299,6 +324,21 @@ public record SweepSummary(
 
         public Builder expired(long expired) {
             this.expired = expired;
+            return this;
+        }
+
+        public Builder keptByRule(Map<String, Long> keptByRule) {
+            this.keptByRule = keptByRule;
+            return this;
+        }
+
+        public Builder groups(long groups) {
+            this.groups = groups;
+            return this;
+        }
+
+        public Builder heldPeak(long heldPeak) {
+            this.heldPeak = heldPeak;
             return this;
         }
 
@@ -409,7 +449,7 @@ public record SweepSummary(
 
         public SweepSummary build() {
             return new SweepSummary(bucket, prefix, retentionDays, olderThan, cutoff, dryRun, versioning, scanned,
-                    matched, expired, keptLatest, deleted, failed, locked, leftByCap > 0, leftByCap, bytesDeleted,
+                    matched, expired, keptLatest, keptByRule, groups, heldPeak, deleted, failed, locked, leftByCap > 0, leftByCap, bytesDeleted,
                     noncurrentDays, noncurrentCutoff, versionsScanned, noncurrentDeleted, deleteMarkersDeleted, errors,
                     lockedKeys, listRequests, deleteRequests, complete, resumeAfter, stoppedBy, failure, durationMs,
                     resumeFrontier);

@@ -1,6 +1,8 @@
 package io.github.s3sweeper.config;
 
 import io.github.s3sweeper.report.SweepSummary;
+import io.github.s3sweeper.rules.GroupBy;
+import io.github.s3sweeper.rules.Period;
 import io.github.s3sweeper.testing.CountedRuns;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -9,6 +11,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.nio.charset.StandardCharsets;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -58,6 +61,11 @@ class BadSettingsTableTest {
     static final String AGE = "exactly one of RETENTION_DAYS (" + DAYS + ") or OLDER_THAN (" + DURATION + ")";
     static final String BOOLEAN = "true or false";
     static final String KEEP_LATEST = "a whole number from 0 to 100000";
+    static final String GROUP_BY = "empty or none (one group), depth:N with N from 1 to 32 (the first N path segments"
+            + " under the prefix, such as depth:1 for db1/ and db2/), or pattern:GLOB with one (capture), such as"
+            + " pattern:(*)-????-??-??.sql.gz (the keys it does not match form one more group)";
+    static final String TIMEZONE = "an IANA time zone such as Europe/Paris or America/New_York, UTC, or an offset such"
+            + " as +05:30";
     static final String MAX_DELETES = "a whole number from 1 to 1000000000, or empty for no cap";
     static final String GLOBS = "comma-separated glob patterns matched against the key relative to the prefix: * and"
             + " ? within one / segment, ** across segments, {a,b} alternatives";
@@ -81,7 +89,8 @@ class BadSettingsTableTest {
 
     /** Every variable the table covers: each one SettingsParser names (checked below). */
     static final List<String> SETTINGS = List.of("BUCKET_NAME", "PREFIX", "RETENTION_DAYS", "OLDER_THAN", "DRY_RUN",
-            "ALLOW_WHOLE_BUCKET", "KEEP_LATEST", "MAX_DELETES", "INCLUDE", "EXCLUDE", "MIN_SIZE", "MAX_SIZE",
+            "ALLOW_WHOLE_BUCKET", "KEEP_LATEST", "GROUP_BY", "KEEP_HOURLY", "KEEP_DAILY", "KEEP_WEEKLY", "KEEP_MONTHLY",
+            "KEEP_YEARLY", "KEEP_WITHIN", "TIMEZONE", "MAX_HELD_OBJECTS", "MAX_DELETES", "INCLUDE", "EXCLUDE", "MIN_SIZE", "MAX_SIZE",
             "NONCURRENT_DAYS", "KEEP_NONCURRENT", "BYPASS_GOVERNANCE", "DELETE_CONCURRENCY", "LIST_CONCURRENCY",
             "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL",
             "S3_ATTEMPT_TIMEOUT", "SWEEP_NAME", "POWERTOOLS_METRICS_NAMESPACE", "PROGRESS_INTERVAL",
@@ -377,6 +386,56 @@ class BadSettingsTableTest {
                         + " NONCURRENT_DAYS too"))),
 
                 wholeNumber("KEEP_LATEST", 0, 100_000, KEEP_LATEST, "٣"),
+                wholeNumber("KEEP_HOURLY", 0, 100_000, KEEP_LATEST, "٣"),
+                wholeNumber("KEEP_DAILY", 0, 100_000, KEEP_LATEST, "٧"),
+                wholeNumber("KEEP_WEEKLY", 0, 100_000, KEEP_LATEST, "٤"),
+                wholeNumber("KEEP_MONTHLY", 0, 100_000, KEEP_LATEST, "١٢"),
+                wholeNumber("KEEP_YEARLY", 0, 100_000, KEEP_LATEST, "٢"),
+                wholeNumber("MAX_HELD_OBJECTS", 1, 100_000_000, "a whole number from 1 to 100000000", "١٠٠"),
+                // KEEP_WITHIN reads as OLDER_THAN does: the same durations, the same refusals.
+                Stream.of(
+                        row("KEEP_WITHIN", BLANK, problem("KEEP_WITHIN", shown(BLANK), "blank", DURATION)),
+                        row("KEEP_WITHIN", "36501d", problem("KEEP_WITHIN", shown("36501d"), "longer than 36500 days",
+                                DURATION)),
+                        row("KEEP_WITHIN", "0m", problem("KEEP_WITHIN", shown("0m"), "shorter than 1 minute",
+                                DURATION)),
+                        row("KEEP_WITHIN", CONTROL, problem("KEEP_WITHIN", CONTROL_SHOWN, "not a duration", DURATION))),
+                same("KEEP_WITHIN", "not a duration", DURATION, Map.of(), HUGE, NEGATIVE, "-1d", "forever", "7 days",
+                        "٣d"),
+                Stream.of(row("KEEP_WITHIN", LONG_LETTERS, problem("KEEP_WITHIN", LONG_LETTERS_SHOWN, "not a duration",
+                        DURATION))),
+                same("KEEP_WITHIN", "not a duration", DURATION, Map.of(), INJECTIONS.toArray(String[]::new)),
+                Stream.of(
+                        row("GROUP_BY", BLANK, problem("GROUP_BY", shown(BLANK), "blank", GROUP_BY)),
+                        row("GROUP_BY", "depth:0", problem("GROUP_BY", shown("depth:0"), "depth \"0\" is not a whole"
+                                + " number from 1 to 32", GROUP_BY)),
+                        row("GROUP_BY", "depth:33", problem("GROUP_BY", shown("depth:33"), "depth \"33\" is not a"
+                                + " whole number from 1 to 32", GROUP_BY)),
+                        row("GROUP_BY", "pattern:*.sql.gz", problem("GROUP_BY", shown("pattern:*.sql.gz"), "pattern"
+                                + " \"*.sql.gz\" must have exactly one (capture), has 0", GROUP_BY)),
+                        row("GROUP_BY", "pattern:(*)/(*)", problem("GROUP_BY", shown("pattern:(*)/(*)"), "pattern"
+                                + " \"(*)/(*)\" must have exactly one (capture), has 2", GROUP_BY)),
+                        row("GROUP_BY", "pattern:({a)", problem("GROUP_BY", shown("pattern:({a)"), "pattern"
+                                + " \"({a)\" has a '{' without its '}'", GROUP_BY))),
+                same("GROUP_BY", "not a way of grouping", GROUP_BY, Map.of(), "folder", "depth", "segment:1", HUGE,
+                        NEGATIVE, "grüppe"),
+                Stream.of(row("GROUP_BY", CONTROL, problem("GROUP_BY", CONTROL_SHOWN, "not a way of grouping",
+                                GROUP_BY)),
+                        row("GROUP_BY", LONG_LETTERS, problem("GROUP_BY", LONG_LETTERS_SHOWN, "not a way of grouping",
+                                GROUP_BY))),
+                Stream.of(row("GROUP_BY", "depth:٣", problem("GROUP_BY", shown("depth:٣"), "depth \"٣\" is not a"
+                        + " whole number from 1 to 32", GROUP_BY))),
+                same("GROUP_BY", "not a way of grouping", GROUP_BY, Map.of(), INJECTIONS.toArray(String[]::new)),
+                Stream.of(
+                        row("TIMEZONE", BLANK, problem("TIMEZONE", shown(BLANK), "blank", TIMEZONE)),
+                        row("TIMEZONE", CONTROL, problem("TIMEZONE", CONTROL_SHOWN, "not a time zone the Java runtime"
+                                + " knows", TIMEZONE))),
+                same("TIMEZONE", "not a time zone the Java runtime knows", TIMEZONE, Map.of(), "Mars/Olympus_Mons",
+                        "CEST", "+25:00", "Europe/Pariss", "Europe/Pärís", HUGE, NEGATIVE),
+                Stream.of(row("TIMEZONE", LONG_LETTERS, problem("TIMEZONE", LONG_LETTERS_SHOWN, "not a time zone the"
+                        + " Java runtime knows", TIMEZONE))),
+                same("TIMEZONE", "not a time zone the Java runtime knows", TIMEZONE, Map.of(),
+                        INJECTIONS.toArray(String[]::new)),
                 wholeNumber("MAX_DELETES", 1, 1_000_000_000, MAX_DELETES, "١٠٠"),
                 globs("INCLUDE"),
                 globs("EXCLUDE"),
@@ -493,6 +552,14 @@ class BadSettingsTableTest {
                 .as("the empty prefix is still refused").isNotNull());
         defaults.put("KEEP_LATEST", settings -> assertThat(settings.sweep().keepLatest()).isZero());
         defaults.put("MAX_DELETES", settings -> assertThat(settings.sweep().maxDeletes()).isEmpty());
+        defaults.put("GROUP_BY", settings -> assertThat(settings.sweep().groupBy()).isEqualTo(GroupBy.ONE));
+        for (Period period : Period.values()) {
+            defaults.put(period.rule(), settings -> assertThat(settings.sweep().keep(period)).isZero());
+        }
+        defaults.put("KEEP_WITHIN", settings -> assertThat(settings.sweep().keepWithin()).isZero());
+        defaults.put("TIMEZONE", settings -> assertThat(settings.sweep().timezone()).isEqualTo(ZoneOffset.UTC));
+        defaults.put("MAX_HELD_OBJECTS", settings -> assertThat(settings.sweep().maxHeldObjects())
+                .isEqualTo(1_000_000));
         defaults.put("INCLUDE", settings -> assertThat(settings.sweep().includes()).isEmpty());
         defaults.put("EXCLUDE", settings -> assertThat(settings.sweep().exclude()).isEmpty());
         defaults.put("MIN_SIZE", settings -> assertThat(settings.sweep().minSize()).isZero());

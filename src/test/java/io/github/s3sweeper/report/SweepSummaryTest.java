@@ -37,7 +37,8 @@ class SweepSummaryTest {
 
         assertThat(logged).isEqualTo(returned);
         assertThat(logged.keySet()).containsExactly("bucket", "prefix", "retentionDays", "olderThan", "cutoff",
-                "dryRun", "versioning", "scanned", "matched", "expired", "keptLatest", "deleted", "failed", "locked",
+                "dryRun", "versioning", "scanned", "matched", "expired", "keptLatest", "keptByRule", "groups",
+                        "heldPeak", "deleted", "failed", "locked",
                 "capped", "leftByCap", "bytesDeleted", "noncurrentDays", "noncurrentCutoff", "versionsScanned",
                 "noncurrentDeleted", "deleteMarkersDeleted", "errors", "lockedKeys", "listRequests", "deleteRequests",
                 "complete", "durationMs", "resumeFrontier");
@@ -97,10 +98,21 @@ class SweepSummaryTest {
         return entries;
     }
 
+    private static Map<String, Long> keptByRule(Random random) {
+        Map<String, Long> kept = new java.util.LinkedHashMap<>();
+        for (String rule : List.of("KEEP_DAILY", "KEEP_LATEST", "KEEP_WITHIN")) {
+            if (random.nextBoolean()) {
+                kept.put(rule, count(random));
+            }
+        }
+        return kept;
+    }
+
     static SweepSummary randomSummary(Random random) {
         Integer days = random.nextBoolean() ? null : random.nextInt(36501);
         return new SweepSummary(present(random), present(random), days, present(random), present(random),
                 random.nextBoolean(), awkward(random), count(random), count(random), count(random), count(random),
+                keptByRule(random), count(random), count(random),
                 count(random), count(random), count(random), random.nextBoolean(), count(random), count(random),
                 random.nextBoolean() ? null : Integer.MAX_VALUE - random.nextInt(2), awkward(random), count(random),
                 count(random), count(random), errors(random), errors(random), count(random), count(random),
@@ -138,7 +150,8 @@ class SweepSummaryTest {
         SweepSummary minimal = SweepSummary.builder().bucket("b").prefix("").olderThan("PT1H").cutoff("c").build();
 
         assertThat(parse(minimal.toJson())).containsOnlyKeys("bucket", "prefix", "olderThan", "cutoff", "dryRun",
-                        "versioning", "scanned", "matched", "expired", "keptLatest", "deleted", "failed", "locked",
+                        "versioning", "scanned", "matched", "expired", "keptLatest", "keptByRule", "groups",
+                        "heldPeak", "deleted", "failed", "locked",
                         "capped", "leftByCap", "bytesDeleted", "versionsScanned", "noncurrentDeleted",
                         "deleteMarkersDeleted", "errors", "lockedKeys", "listRequests", "deleteRequests", "complete",
                         "durationMs", "resumeFrontier")
