@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
@@ -28,6 +29,7 @@ import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.assertj.core.api.Assertions.tuple;
 
 /**
  * The handler as Lambda runs it: events from events/ through the runtime's deserialization, the production S3
@@ -220,6 +222,32 @@ class SweepHandlerIT extends FilesystemS3Test {
         assertThat(keys()).hasSize(11);
         assertThat(log.events("wouldDelete")).hasSize(5).allSatisfy(line -> assertThat(line)
                 .containsEntry("level", "INFO"));
+    }
+
+    @Test
+    void aDryRunWithKeepRulesLogsWhichRulesKeptEachExpiredObject() {
+        // Three nightly backups of one database, all expired: KEEP_DAILY=2 keeps the last two days.
+        for (int d = 0; d < 3; d++) {
+            server.putFile(bucket, "backups/db1/" + d, "b", NOW.minus(Duration.ofDays(40 + d)));
+        }
+        Map<String, String> env = env();
+        env.put("DRY_RUN", "true");
+        env.put("GROUP_BY", "depth:1");
+        env.put("KEEP_DAILY", "2");
+
+        SweepSummary summary = handler(env).handleRequest(Map.of(), new TestContext());
+
+        assertThat(log.events("keptByRule")).extracting(line -> line.get("key"), line -> line.get("group"),
+                        line -> line.get("keptBy"), line -> line.get("level"))
+                .containsExactlyInAnyOrder(
+                        tuple("backups/db1/0", "db1/", List.of("KEEP_DAILY"), "INFO"),
+                        tuple("backups/db1/1", "db1/", List.of("KEEP_DAILY"), "INFO"),
+                        tuple("backups/old-4", "", List.of("KEEP_DAILY"), "INFO"));
+        // The objects right under the prefix are one more group, "": the newest of its two days stay (new-4 is not
+        // expired, so it is not named), and equal times are told apart by key.
+        assertThat(summary.groups()).isEqualTo(2);
+        assertThat(summary.keptByRule()).containsEntry("KEEP_DAILY", 3L);
+        assertThat(log.events("summary").get(0)).containsEntry("groups", 2);
     }
 
     @Test
