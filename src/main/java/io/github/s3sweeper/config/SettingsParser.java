@@ -167,6 +167,7 @@ public final class SettingsParser {
                 .deleteConcurrency(v.get(Catalog.DELETE_CONCURRENCY))
                 .listConcurrency(v.get(Catalog.LIST_CONCURRENCY))
                 .startAfter(v.get(Catalog.START_AFTER))
+                .abortUploadsAfter(Optional.ofNullable(v.get(Catalog.ABORT_INCOMPLETE_UPLOADS_AFTER)))
                 .build();
         URI endpoint = v.get(Catalog.ENDPOINT);
         Duration attemptTimeout = v.get(Catalog.ATTEMPT_TIMEOUT);
