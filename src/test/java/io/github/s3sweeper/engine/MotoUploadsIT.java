@@ -28,10 +28,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The incomplete-upload scenarios against moto's standalone server. moto lists every upload as initiated at one fixed
  * time (2010-11-10T20:48:33Z) and answers every upload in one page whatever max-uploads says, so the two-group
- * scenarios are skipped here and these use that time as the uploads' age instead. Skipped where moto is not installed;
+ * scenarios of {@link UploadScenarios} cannot run here: these use that one time as the uploads' age instead. Skipped where moto is not installed;
  * {@code REQUIRE_MOTO=true} turns that skip into a failure.
  */
-class MotoUploadsIT extends UploadScenarios {
+class MotoUploadsIT extends UploadServerTest {
 
     private static MotoServer server;
 
@@ -52,11 +52,6 @@ class MotoUploadsIT extends UploadScenarios {
     @Override
     protected S3Client client() {
         return S3TestClients.client(server.endpoint(), "moto-key", "moto-secret");
-    }
-
-    @Override
-    protected boolean listsRealInitiationTimes() {
-        return false;
     }
 
     /** Five uploads under the prefix (two of one key) and one outside it; the one Initiated time moto lists. */

@@ -4,11 +4,8 @@ import io.github.s3sweeper.config.Age;
 import io.github.s3sweeper.config.SweepSettings;
 import io.github.s3sweeper.report.SweepSummary;
 import io.github.s3sweeper.rules.IncompleteUpload;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
-import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.DelegatingS3Client;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.AbortMultipartUploadRequest;
@@ -18,22 +15,15 @@ import software.amazon.awssdk.services.s3.model.ListMultipartUploadsResponse;
 import software.amazon.awssdk.services.s3.model.MultipartUpload;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * ABORT_INCOMPLETE_UPLOADS_AFTER against a real server: real multipart uploads (created, a part uploaded) made in two
@@ -41,63 +31,14 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * group, so that upload is initiated exactly at the cutoff (it stays) and the older group strictly before it. The
  * server's own Initiated times decide, so the ages are exact.
  */
-public abstract class UploadScenarios {
-
-    private static final AtomicInteger BUCKETS = new AtomicInteger();
-    static final Duration AFTER = Duration.ofHours(2);
-    static final String PREFIX = "backups/";
-
-    protected String bucket;
-    protected S3Client admin;
-
-    /** A client for this server, signed with credentials it accepts. */
-    protected abstract S3Client client();
-
-    /**
-     * Whether the server lists each upload's own initiation time. moto (5.2.5) lists every upload as initiated at one
-     * fixed time, 2010-11-10T20:48:33Z, so the two groups cannot be told apart there: its own tests use that time.
-     */
-    protected boolean listsRealInitiationTimes() {
-        return true;
-    }
-
-    @BeforeEach
-    void createBucket() {
-        admin = client();
-        bucket = "uploads-" + getClass().getSimpleName().toLowerCase().replaceAll("[^a-z0-9]", "") + "-"
-                + BUCKETS.incrementAndGet() + "-" + System.nanoTime() % 100_000;
-        admin.createBucket(b -> b.bucket(bucket));
-    }
-
-    @AfterEach
-    void closeAdmin() {
-        admin.close();
-    }
-
-    /** A real incomplete upload: created, with one part uploaded. Returns its id. */
-    protected String upload(String key) {
-        String id = admin.createMultipartUpload(b -> b.bucket(bucket).key(key)).uploadId();
-        admin.uploadPart(b -> b.bucket(bucket).key(key).uploadId(id).partNumber(1),
-                RequestBody.fromString("part of " + key));
-        return id;
-    }
-
-    /** Every incomplete upload of the bucket as the server lists it, key → upload ids, whatever the prefix. */
-    protected Map<String, List<String>> uploadsInBucket() {
-        Map<String, List<String>> uploads = new TreeMap<>();
-        for (MultipartUpload u : admin.listMultipartUploads(b -> b.bucket(bucket)).uploads()) {
-            uploads.computeIfAbsent(u.key(), k -> new ArrayList<>()).add(u.uploadId());
-        }
-        uploads.values().forEach(Collections::sort);
-        return uploads;
-    }
+public abstract class UploadScenarios extends UploadServerTest {
 
     private Instant initiated(String key, String id) {
         return admin.listMultipartUploads(b -> b.bucket(bucket)).uploads().stream()
                 .filter(u -> u.key().equals(key) && u.uploadId().equals(id)).findFirst().orElseThrow().initiated();
     }
 
-    /** Waits until the server's clock, to the second, is past {@code last}'s Initiated: the groups differ. */
+    /** Waits over a second: the next uploads are initiated later even on a server that counts in whole seconds. */
     private void nextSecond() {
         try {
             Thread.sleep(1_100);
@@ -112,7 +53,6 @@ public abstract class UploadScenarios {
     }
 
     private Groups twoGroups() {
-        assumeTrue(listsRealInitiationTimes(), "this server lists one fixed Initiated time for every upload");
         List<String> old = List.of(upload(PREFIX + "db1/full.tar"), upload(PREFIX + "db1/full.tar"),
                 upload(PREFIX + "db2/full.tar"));
         String outside = upload("archive/old.tar");
@@ -126,37 +66,6 @@ public abstract class UploadScenarios {
                     .as("the old group was initiated before the new one").isBefore(cutoff);
         }
         return new Groups(old, outside, fresh, cutoff);
-    }
-
-    SweepSettings settings(boolean dryRun) {
-        return SweepSettings.builder(bucket, PREFIX, Age.ofDays(30)).dryRun(dryRun)
-                .abortUploadsAfter(Optional.of(AFTER)).build();
-    }
-
-    static Clock clockAt(Instant cutoff) {
-        return Clock.fixed(cutoff.plus(AFTER), ZoneOffset.UTC);
-    }
-
-    /** Hears what the engine says of each upload. */
-    static final class Heard implements SweepListener {
-        final List<String> expired = Collections.synchronizedList(new ArrayList<>());
-        final List<String> aborted = Collections.synchronizedList(new ArrayList<>());
-        final List<String> failed = Collections.synchronizedList(new ArrayList<>());
-
-        @Override
-        public void onUploadExpired(IncompleteUpload upload) {
-            expired.add(upload.key() + " " + upload.uploadId());
-        }
-
-        @Override
-        public void onUploadAborted(IncompleteUpload upload, boolean alreadyGone) {
-            aborted.add(upload.key() + " " + upload.uploadId() + (alreadyGone ? " gone" : ""));
-        }
-
-        @Override
-        public void onUploadFailed(IncompleteUpload upload, String code, String message) {
-            failed.add(upload.key() + " " + upload.uploadId() + " " + code);
-        }
     }
 
     @Test
