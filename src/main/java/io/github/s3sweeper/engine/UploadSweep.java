@@ -18,7 +18,8 @@ import java.util.stream.Collectors;
  * ABORT_INCOMPLETE_UPLOADS_AFTER: lists the incomplete multipart uploads under the prefix page by page (key-marker and
  * upload-id-marker), and aborts each one {@link UploadRule} chooses as its page arrives; memory holds one page. On a
  * dry run it counts and reports them and aborts nothing. Requests are retried as the object sweep's are, within the
- * run's time budget; once the budget is spent no further page is asked for.
+ * run's time budget; once the budget is spent no further page is asked for and no further upload aborted (the next
+ * run goes on), so the counts cover only the uploads looked at.
  *
  * <p>An abort S3 answers with NoSuchUpload counts as aborted: the upload is gone (completed or aborted since it was
  * listed), which is what aborting it was for, as DeleteObjects reports a key that was already gone as deleted. It is
@@ -86,6 +87,11 @@ final class UploadSweep {
             String lastKey = null;
             String lastId = null;
             for (MultipartUpload listed : page.uploads()) {
+                if (!dryRun && budget.exhausted()) {
+                    // A page holds up to 1,000 aborts, one request each: the rest waits for the next run, and what
+                    // was not looked at is not counted.
+                    return;
+                }
                 scanned++;
                 IncompleteUpload upload = new IncompleteUpload(listed.key(), listed.uploadId(), listed.initiated());
                 lastKey = listed.key();
