@@ -3,6 +3,7 @@ package io.github.s3sweeper.cli;
 import io.github.s3sweeper.engine.SweepListener;
 import io.github.s3sweeper.engine.Target;
 import io.github.s3sweeper.report.KeyError;
+import io.github.s3sweeper.rules.IncompleteUpload;
 
 import java.io.PrintStream;
 import java.time.Instant;
@@ -12,7 +13,10 @@ import java.util.function.Consumer;
 /**
  * What a person sees of each entry: with {@code --list} (a dry run), the keys that would go on stdout, one per line,
  * to pipe; with {@code --verbose}, each deletion on stderr, as rclone's -v prints them; every failed entry on stderr,
- * whatever the verbosity, since a failure must never pass unseen. The engine calls this from several threads: each
+ * whatever the verbosity, since a failure must never pass unseen. Incomplete multipart uploads
+ * (ABORT_INCOMPLETE_UPLOADS_AFTER) go to stderr only, so that stdout stays a list of objects' keys: with {@code --list}
+ * or {@code --verbose} each one a dry run would abort, with {@code --verbose} each one aborted, and every failed
+ * abort. The engine calls this from several threads: each
  * line is written by one println, which PrintStream keeps whole.
  */
 final class ConsoleListener implements SweepListener {
@@ -77,6 +81,30 @@ final class ConsoleListener implements SweepListener {
     @Override
     public void onFailed(KeyError error) {
         err.accept("failed: " + line(error.key(), error.versionId()) + ": " + error.code() + " " + error.message());
+    }
+
+    /** An upload as a line: its key, a tab, its upload id, then when it was initiated. */
+    static String uploadLine(IncompleteUpload upload) {
+        return upload.key() + "\t" + upload.uploadId() + " (initiated " + upload.initiated() + ")";
+    }
+
+    @Override
+    public void onUploadExpired(IncompleteUpload upload) {
+        if (dryRun && (list || verbose)) {
+            err.accept("would abort upload: " + uploadLine(upload));
+        }
+    }
+
+    @Override
+    public void onUploadAborted(IncompleteUpload upload, boolean alreadyGone) {
+        if (verbose) {
+            err.accept((alreadyGone ? "upload gone already: " : "aborted upload: ") + uploadLine(upload));
+        }
+    }
+
+    @Override
+    public void onUploadFailed(IncompleteUpload upload, String code, String message) {
+        err.accept("failed to abort upload: " + uploadLine(upload) + ": " + code + " " + message);
     }
 
     @Override

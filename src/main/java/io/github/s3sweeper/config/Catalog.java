@@ -172,6 +172,13 @@ public final class Catalog {
             .description("with NONCURRENT_DAYS: send the Object Lock governance bypass with version deletions")
             .build();
 
+    public static final Setting<Duration> ABORT_INCOMPLETE_UPLOADS_AFTER = Setting.named(
+                    "abortIncompleteUploadsAfter", ValueType.AGE)
+            .env("ABORT_INCOMPLETE_UPLOADS_AFTER").flag("--abort-incomplete-uploads-after")
+            .byDefault("incomplete uploads left alone").template("AbortIncompleteUploadsAfter")
+            .description("also abort the incomplete multipart uploads under the prefix initiated more than this long"
+                    + " ago (once per run; a chain of runs: in its first)").build();
+
     public static final Setting<Integer> DELETE_CONCURRENCY = Setting.named("deleteConcurrency",
                     ValueType.wholeNumber(1, 64))
             .env("DELETE_CONCURRENCY").flag("--delete-concurrency")
@@ -266,8 +273,8 @@ public final class Catalog {
     public static final List<Setting<?>> ALL = List.of(BUCKET, ALLOW_WHOLE_BUCKET, PREFIX, RETENTION_DAYS, OLDER_THAN,
             DRY_RUN, KEEP_LATEST, GROUP_BY, KEEP_HOURLY, KEEP_DAILY, KEEP_WEEKLY, KEEP_MONTHLY, KEEP_YEARLY, KEEP_WITHIN,
             TIMEZONE, MAX_HELD_OBJECTS, MAX_DELETES, INCLUDE, EXCLUDE, MIN_SIZE, MAX_SIZE, NONCURRENT_DAYS, KEEP_NONCURRENT,
-            BYPASS_GOVERNANCE, DELETE_CONCURRENCY, LIST_CONCURRENCY, START_AFTER, REGION, ENDPOINT, PROFILE,
-            ATTEMPT_TIMEOUT, SWEEP_NAME, METRICS_NAMESPACE, PROGRESS_INTERVAL, MAX_DURATION,
+            BYPASS_GOVERNANCE, ABORT_INCOMPLETE_UPLOADS_AFTER, DELETE_CONCURRENCY, LIST_CONCURRENCY, START_AFTER,
+            REGION, ENDPOINT, PROFILE, ATTEMPT_TIMEOUT, SWEEP_NAME, METRICS_NAMESPACE, PROGRESS_INTERVAL, MAX_DURATION,
             MAX_CHAIN_LINKS, LAMBDA_ENDPOINT);
 
     /** The settings the command line takes, as flags. */

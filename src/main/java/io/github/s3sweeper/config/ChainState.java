@@ -31,7 +31,8 @@ public record ChainState(String id, int link, Instant startedAt, Map<String, Lon
     /** The summary's counts that add up across a chain's runs. */
     public static final List<String> TOTALS = List.of("scanned", "matched", "expired", "keptLatest", "deleted",
             "failed", "locked", "leftByCap", "bytesDeleted", "versionsScanned", "noncurrentDeleted",
-            "deleteMarkersDeleted", "listRequests", "deleteRequests", "durationMs");
+            "deleteMarkersDeleted", "uploadsScanned", "uploadsExpired", "uploadsAborted", "uploadsFailed",
+            "listRequests", "deleteRequests", "durationMs");
     public static final int MAX_LINK = 1000;
     static final int MAX_ID_CHARACTERS = 128;
     /** As many as a run reports: its frontier is bounded to fit an asynchronous invocation's payload. */

@@ -178,6 +178,7 @@ public final class SettingsParser {
                 .keepWithin(v.get(Catalog.KEEP_WITHIN))
                 .timezone(v.get(Catalog.TIMEZONE))
                 .maxHeldObjects(v.get(Catalog.MAX_HELD_OBJECTS))
+                .abortUploadsAfter(Optional.ofNullable(v.get(Catalog.ABORT_INCOMPLETE_UPLOADS_AFTER)))
                 .build();
         URI endpoint = v.get(Catalog.ENDPOINT);
         Duration attemptTimeout = v.get(Catalog.ATTEMPT_TIMEOUT);

@@ -12,10 +12,10 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.EnumMap;
 import java.util.Map;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 
@@ -33,6 +33,7 @@ import java.util.OptionalLong;
  * @param startAfter       list only keys after this one (resuming a run that ran out of time), or null
  * @param deleteConcurrency DeleteObjects requests in flight while the listing goes on (1: one after another)
  * @param listConcurrency sub-prefixes listed at once, ahead of the sweep (1: one listing chain)
+ * @param abortUploadsAfter when present, incomplete multipart uploads under the prefix initiated longer ago are aborted
  * @param resumeFrontier   what the run being resumed (after {@code startAfter}) decided beyond its resume point, as its
  *                         summary's {@code resumeFrontier} says; empty otherwise. Not a setting: the state a chain of
  *                         runs hands from one to the next, so no input or variable names it in {@code Catalog}
@@ -60,6 +61,7 @@ public record SweepSettings(
         String startAfter,
         int deleteConcurrency,
         int listConcurrency,
+        Optional<Duration> abortUploadsAfter,
         List<FrontierEntry> resumeFrontier,
         GroupBy groupBy,
         Map<Period, Integer> keepPeriods,
@@ -86,6 +88,10 @@ public record SweepSettings(
         Objects.requireNonNull(maxDeletes, "maxDeletes");
         Objects.requireNonNull(noncurrentDays, "noncurrentDays");
         Objects.requireNonNull(globRoot, "globRoot");
+        Objects.requireNonNull(abortUploadsAfter, "abortUploadsAfter");
+        if (abortUploadsAfter.filter(d -> d.isNegative() || d.isZero()).isPresent()) {
+            throw new IllegalArgumentException("abortUploadsAfter must be positive: " + abortUploadsAfter.get());
+        }
         includes = includes.stream().filter(list -> !list.isEmpty()).map(List::copyOf).toList();
         exclude = List.copyOf(exclude);
         resumeFrontier = List.copyOf(resumeFrontier);
@@ -123,7 +129,8 @@ public record SweepSettings(
                 .maxDeletes(maxDeletes).includes(includes).exclude(exclude).minSize(minSize).maxSize(maxSize)
                 .noncurrentDays(noncurrentDays).keepNoncurrent(keepNoncurrent).bypassGovernance(bypassGovernance)
                 .startAfter(startAfter).deleteConcurrency(deleteConcurrency).listConcurrency(listConcurrency)
-                .resumeFrontier(resumeFrontier).groupBy(groupBy).keepPeriods(keepPeriods).keepWithin(keepWithin)
+                .abortUploadsAfter(abortUploadsAfter).resumeFrontier(resumeFrontier)
+                .groupBy(groupBy).keepPeriods(keepPeriods).keepWithin(keepWithin)
                 .timezone(timezone).maxHeldObjects(maxHeldObjects);
     }
 
@@ -143,6 +150,11 @@ public record SweepSettings(
     /** The same run resuming one that stopped: {@code startAfter} its resumeAfter, and this its resumeFrontier. */
     public SweepSettings withResumeFrontier(List<FrontierEntry> value) {
         return toBuilder().resumeFrontier(value).build();
+    }
+
+    /** The same run without aborting incomplete uploads: a later run of a chain, whose first run aborted them. */
+    public SweepSettings withoutAbortingUploads() {
+        return toBuilder().abortUploadsAfter(Optional.empty()).build();
     }
 
     public Selection selection() {
@@ -173,6 +185,7 @@ public record SweepSettings(
         private String startAfter;
         private int deleteConcurrency = DEFAULT_DELETE_CONCURRENCY;
         private int listConcurrency = DEFAULT_LIST_CONCURRENCY;
+        private Optional<Duration> abortUploadsAfter = Optional.empty();
         private List<FrontierEntry> resumeFrontier = List.of();
         private GroupBy groupBy = GroupBy.ONE;
         private Map<Period, Integer> keepPeriods = Map.of();
@@ -288,6 +301,11 @@ public record SweepSettings(
             return this;
         }
 
+        public Builder abortUploadsAfter(Optional<Duration> value) {
+            abortUploadsAfter = value;
+            return this;
+        }
+
         public Builder resumeFrontier(List<FrontierEntry> value) {
             resumeFrontier = value;
             return this;
@@ -330,7 +348,7 @@ public record SweepSettings(
         public SweepSettings build() {
             return new SweepSettings(bucket, prefix, globRoot == null ? prefix : globRoot, age, dryRun, keepLatest,
                     maxDeletes, includes, exclude, minSize, maxSize, noncurrentDays, keepNoncurrent, bypassGovernance,
-                    startAfter, deleteConcurrency, listConcurrency, resumeFrontier, groupBy, keepPeriods, keepWithin,
+                    startAfter, deleteConcurrency, listConcurrency, abortUploadsAfter, resumeFrontier, groupBy, keepPeriods, keepWithin,
                     timezone, maxHeldObjects);
         }
     }

@@ -55,6 +55,32 @@ final class Failures {
     }
 
     /**
+     * Why ABORT_INCOMPLETE_UPLOADS_AFTER did not do all it should: the uploads S3 did not abort, by S3's error code,
+     * and the listing of uploads that failed; null when neither happened.
+     */
+    static String ofUploads(SweepSettings settings, UploadSweep uploads) {
+        String where = "s3://" + settings.bucket() + "/" + settings.prefix();
+        String failure = null;
+        if (uploads.failed > 0) {
+            failure = String.format("%d of the %d incomplete multipart uploads chosen under %s could not be aborted"
+                    + " (%s); the log's uploadAbortFailed lines name them", uploads.failed, uploads.expired, where,
+                    uploads.failureCodes());
+            if (uploads.failuresByCode.containsKey("AccessDenied")) {
+                failure += String.format("; for AccessDenied the function's role needs s3:AbortMultipartUpload on"
+                        + " arn:aws:s3:::%s/%s*", settings.bucket(), settings.prefix());
+            }
+        }
+        if (uploads.listingFailure != null) {
+            String cause = describe(uploads.listingFailure, settings.bucket(), "s3:ListBucketMultipartUploads",
+                    "arn:aws:s3:::" + settings.bucket(), "");
+            String listing = String.format("listing the incomplete multipart uploads under %s failed after %d of them:"
+                    + " %s", where, uploads.scanned, cause);
+            failure = failure == null ? listing : failure + "; " + listing;
+        }
+        return failure == null ? null : Character.toUpperCase(failure.charAt(0)) + failure.substring(1);
+    }
+
+    /**
      * @param action the IAM action the failed request needs, such as {@code s3:ListBucket}
      * @param resource the ARN the action was asked on, for the message
      */

@@ -8,6 +8,7 @@ import io.github.s3sweeper.report.SweepSummary;
 import io.github.s3sweeper.rules.DeleteCap;
 import io.github.s3sweeper.rules.RetentionRule;
 import io.github.s3sweeper.rules.StoredObject;
+import io.github.s3sweeper.rules.UploadRule;
 import io.github.s3sweeper.rules.VersionEntry;
 import io.github.s3sweeper.rules.VersionRule;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -49,6 +50,8 @@ public final class Sweeper {
     static final long DRAIN_RESERVE_NANOS = 5_000_000_000L;
     private final Consumer<Duration> pause;
     private final Retrying retrying;
+    /** ListMultipartUploads' max-uploads: S3's most, or fewer for a test that needs several pages. */
+    private int uploadPageSize = UploadSweep.MAX_PAGE;
     /** The run in progress or the last one, for {@link #progress()}; null before the first. */
     private volatile Live live;
 
@@ -72,8 +75,19 @@ public final class Sweeper {
         this.retrying = new Retrying(budget, pause);
     }
 
+    /** Lists incomplete multipart uploads {@code size} at a time (1 to 1,000): tests see several pages with few. */
+    Sweeper uploadPageSize(int size) {
+        if (size < 1 || size > UploadSweep.MAX_PAGE) {
+            throw new IllegalArgumentException("size must be from 1 to " + UploadSweep.MAX_PAGE + ": " + size);
+        }
+        uploadPageSize = size;
+        return this;
+    }
+
     /**
-     * Runs one sweep.
+     * Runs one sweep: with ABORT_INCOMPLETE_UPLOADS_AFTER, first the incomplete multipart uploads under the prefix
+     * (before the objects, so that a run the time budget stops, which a chain continues without them, has done
+     * them), then the objects.
      *
      * @return the summary of a run in which every chosen entry was deleted, locked or left by the cap (on a dry
      *         run: counted)
@@ -94,10 +108,28 @@ public final class Sweeper {
         Live running = new Live(tally.decisions, tally.outcomes, startNanos);
         live = running;
         try {
+            abortUploads(now, tally);
             return sweep(rule, tally, cutoff, noncurrentCutoff, startNanos);
         } finally {
             running.end();
         }
+    }
+
+    /** ABORT_INCOMPLETE_UPLOADS_AFTER: the uploads initiated before its cutoff are aborted (or, on a dry run, counted). */
+    private void abortUploads(Instant now, Tally tally) {
+        if (settings.abortUploadsAfter().isEmpty()) {
+            return;
+        }
+        UploadRule rule = UploadRule.initiatedMoreThan(settings.abortUploadsAfter().get(), settings.prefix(), now);
+        tally.uploadsCutoff = rule.cutoff();
+        tally.uploads = new UploadSweep(s3, settings.bucket(), settings.prefix(), rule, settings.dryRun(), retrying,
+                budget, listener, uploadPageSize);
+        tally.uploads.run();
+    }
+
+    /** Why the uploads' pass did not do all it should, or null (also when there was none). */
+    private String uploadsFailure(Tally tally) {
+        return tally.uploads == null ? null : Failures.ofUploads(settings, tally.uploads);
     }
 
     /**
@@ -154,6 +186,7 @@ public final class Sweeper {
             deleter.finish();
             tally.failure = Failures.ofListing(e, settings, tally.outcomes.deleted(), tally.decisions.expiredSoFar(),
                     tally.lastKey);
+            tally.fail(uploadsFailure(tally));
             SweepSummary summary = tally.summary(settings, cutoff, noncurrentCutoff, elapsedMs(startNanos));
             throw new SweepFailedException(summary.failure(), summary, e);
         } finally {
@@ -167,8 +200,9 @@ public final class Sweeper {
             tally.failure = Failures.ofDeletes(settings, failed, tally.decisions.expiredSoFar(),
                     tally.outcomes.failureCodes());
         }
+        tally.fail(uploadsFailure(tally));
         SweepSummary summary = tally.summary(settings, cutoff, noncurrentCutoff, elapsedMs(startNanos));
-        if (summary.failed() > 0) {
+        if (summary.failure() != null) {
             throw new SweepFailedException(summary.failure(), summary, null);
         }
         return summary;

@@ -27,6 +27,9 @@ final class Tally {
     List<FrontierEntry> resumeFrontier = List.of();
     String stoppedBy;
     String failure;
+    /** ABORT_INCOMPLETE_UPLOADS_AFTER's pass, and its cutoff; null when the run leaves uploads alone. */
+    UploadSweep uploads;
+    Instant uploadsCutoff;
 
     /** @param decisionLock the lock every decision is taken under */
     Tally(Object decisionLock) {
@@ -42,6 +45,13 @@ final class Tally {
         resumeAfter = lastKey;
         resumeFrontier = frontier;
         stoppedBy = why;
+    }
+
+    /** Adds a cause to the run's failure: the run fails for each of them, and its failure names them all. */
+    void fail(String reason) {
+        if (reason != null) {
+            failure = failure == null ? reason : failure + "; also: " + reason;
+        }
     }
 
     SweepSummary summary(SweepSettings settings, Instant cutoff, Instant noncurrentCutoff, long durationMs) {
@@ -62,6 +72,13 @@ final class Tally {
                 .failure(failure)
                 .durationMs(durationMs)
                 .resumeFrontier(resumeFrontier);
+        if (uploads != null) {
+            summary.uploadsCutoff(uploadsCutoff.toString())
+                    .uploadsScanned(uploads.scanned)
+                    .uploadsExpired(uploads.expired)
+                    .uploadsAborted(uploads.aborted)
+                    .uploadsFailed(uploads.failed);
+        }
         decisions.fill(summary);
         outcomes.fill(summary);
         return summary.build();

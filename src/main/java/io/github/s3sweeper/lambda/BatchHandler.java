@@ -34,7 +34,7 @@ import java.util.function.Function;
  * the state machine made, with the same settings, rules and delete machinery as {@link SweepHandler}, and returns
  * the batch's counts. The cutoff is counted from the execution's start ({@code BatchInput.runStartedAt}), so every
  * batch of one run has the same. Settings that need the whole listing are refused: KEEP_LATEST above 0, MAX_DELETES
- * and NONCURRENT_DAYS.
+ * NONCURRENT_DAYS and ABORT_INCOMPLETE_UPLOADS_AFTER.
  *
  * <p>A batch in which S3 refused entries returns nothing: it throws {@link BatchFailedException}, whose message is the
  * batch's counts as JSON, so the Map counts the child as failed (ToleratedFailurePercentage), ResultWriter keeps the
@@ -131,6 +131,9 @@ public final class BatchHandler implements RequestHandler<Map<String, Object>, M
         refuse(env, Catalog.NONCURRENT_DAYS, v -> true, "a version's noncurrent age is counted from the next newer"
                 + " version of its key, which only a ListObjectVersions listing shows; the Map's readers list current"
                 + " objects only", "empty in this mode (the function mode sweeps versions)", problems);
+        refuse(env, Catalog.ABORT_INCOMPLETE_UPLOADS_AFTER, v -> true, "the Map's readers list objects, not incomplete"
+                + " multipart uploads, and each batch sees only its own items", "empty in this mode (the"
+                + " function mode aborts incomplete uploads)", problems);
         if (!problems.isEmpty()) {
             throw new InvalidSettingsException(problems);
         }

@@ -138,8 +138,11 @@ record Chain(int link, String id, Instant startedAt, Map<String, Long> before) {
     /**
      * The chain's summary, as one run's: this run's settings and stop, the chain's counts; {@code durationMs} is from
      * the chain's start to now (the runs' own durations add up to the totals' {@code durationMs}).
+     *
+     * @param uploadsCutoff the cutoff the chain's first run aborted incomplete uploads before, null when it did not:
+     *                      the later runs leave uploads alone, so their own summaries have none
      */
-    SweepSummary summary(SweepSummary last, Instant now) {
+    SweepSummary summary(SweepSummary last, Instant now, String uploadsCutoff) {
         Map<String, Long> t = totals(last);
         return SweepSummary.builder()
                 .bucket(last.bucket()).prefix(last.prefix()).retentionDays(last.retentionDays())
@@ -150,6 +153,9 @@ record Chain(int link, String id, Instant startedAt, Map<String, Long> before) {
                 .noncurrentDays(last.noncurrentDays()).noncurrentCutoff(last.noncurrentCutoff())
                 .versionsScanned(t.get("versionsScanned")).noncurrentDeleted(t.get("noncurrentDeleted"))
                 .deleteMarkersDeleted(t.get("deleteMarkersDeleted"))
+                .uploadsCutoff(uploadsCutoff != null ? uploadsCutoff : last.uploadsCutoff())
+                .uploadsScanned(t.get("uploadsScanned")).uploadsExpired(t.get("uploadsExpired"))
+                .uploadsAborted(t.get("uploadsAborted")).uploadsFailed(t.get("uploadsFailed"))
                 .errors(last.errors()).lockedKeys(last.lockedKeys())
                 .listRequests(t.get("listRequests")).deleteRequests(t.get("deleteRequests"))
                 .complete(last.complete()).resumeAfter(last.resumeAfter()).stoppedBy(last.stoppedBy())

@@ -7,6 +7,7 @@ import io.github.s3sweeper.report.KeyError;
 import io.github.s3sweeper.report.SweepProgress;
 import io.github.s3sweeper.report.SweepSummary;
 import io.github.s3sweeper.report.Version;
+import io.github.s3sweeper.rules.IncompleteUpload;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -18,7 +19,10 @@ import java.util.Map;
 /**
  * What a run logs, one structured line per event. A dry run logs every entry it would delete at INFO, since that list
  * is what a dry run is for; a real run logs deleted entries at DEBUG (an audit trail on demand), every failed one at
- * WARN and every version Object Lock kept at INFO. A long run logs a {@code progress} line every interval. The run
+ * WARN and every version Object Lock kept at INFO. With ABORT_INCOMPLETE_UPLOADS_AFTER, a dry run logs each upload it
+ * would abort ({@code wouldAbortUpload}) and a real run each one aborted ({@code uploadAborted}) at INFO, since there
+ * are few and each frees storage nothing else shows, and each one S3 did not abort at ERROR
+ * ({@code uploadAbortFailed}, with S3's error code). A long run logs a {@code progress} line every interval. The run
  * ends with one {@code summary} line: the human account as
  * its message, the summary's fields beside it. Keys, sizes and S3's error texts are logged; credentials and object
  * content never reach this class.
@@ -120,6 +124,39 @@ final class RunLog implements SweepListener {
     @Override
     public void onLocked(KeyError error) {
         log.log(LogLevel.INFO, "locked", "Kept by Object Lock: " + error.key(), errorFields(error));
+    }
+
+    @Override
+    public void onUploadExpired(IncompleteUpload upload) {
+        if (dryRun) {
+            log.log(LogLevel.INFO, "wouldAbortUpload", "Would abort the incomplete upload of " + upload.key(),
+                    uploadFields(upload));
+        }
+    }
+
+    @Override
+    public void onUploadAborted(IncompleteUpload upload, boolean alreadyGone) {
+        Map<String, Object> fields = uploadFields(upload);
+        fields.put("alreadyGone", alreadyGone);
+        log.log(LogLevel.INFO, "uploadAborted", (alreadyGone ? "Incomplete upload gone already (NoSuchUpload): "
+                : "Aborted the incomplete upload of ") + upload.key(), fields);
+    }
+
+    @Override
+    public void onUploadFailed(IncompleteUpload upload, String code, String message) {
+        Map<String, Object> fields = uploadFields(upload);
+        fields.put("code", code);
+        fields.put("error", message);
+        log.log(LogLevel.ERROR, "uploadAbortFailed", "Could not abort the incomplete upload of " + upload.key() + ": "
+                + code, fields);
+    }
+
+    private static Map<String, Object> uploadFields(IncompleteUpload upload) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("key", upload.key());
+        fields.put("uploadId", upload.uploadId());
+        fields.put("initiated", Timestamps.iso(upload.initiated()));
+        return fields;
     }
 
     private static Map<String, Object> targetFields(Target target) {

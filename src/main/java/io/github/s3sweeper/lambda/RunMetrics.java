@@ -33,6 +33,9 @@ final class RunMetrics {
             new Metric("BytesDeleted", "Bytes", SweepSummary::bytesDeleted),
             new Metric("DeleteFailures", "Count", SweepSummary::failed),
             new Metric("ObjectsLocked", "Count", SweepSummary::locked),
+            // ABORT_INCOMPLETE_UPLOADS_AFTER: uploads aborted (0 on a dry run) and those S3 did not abort.
+            new Metric("UploadsAborted", "Count", SweepSummary::uploadsAborted),
+            new Metric("UploadsFailed", "Count", SweepSummary::uploadsFailed),
             // 1 when the run did not reach the end of the prefix (time budget or a failed listing).
             new Metric("IncompleteRuns", "Count", s -> s.complete() ? 0 : 1),
             new Metric("DurationMs", "Milliseconds", SweepSummary::durationMs),

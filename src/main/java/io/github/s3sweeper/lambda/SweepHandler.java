@@ -197,13 +197,14 @@ public final class SweepHandler implements RequestHandler<Map<String, Object>, S
             return; // a chain of one run: its own summary says it all
         }
         java.time.Instant now = clock.instant();
-        SweepSummary whole = chain.summary(last, now);
+        SweepSummary whole = chain.summary(last, now, uploadsCutoff(chain, invocation));
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("chainId", chain.id());
         fields.put("links", chain.link());
         fields.put("chainStoppedBy", end.word);
         fields.putAll(whole.toMap());
-        LogLevel level = whole.failed() > 0 || end == Chain.End.LISTING_FAILED ? LogLevel.ERROR
+        LogLevel level = whole.failed() > 0 || whole.uploadsFailed() > 0 || end == Chain.End.LISTING_FAILED
+                ? LogLevel.ERROR
                 : end == Chain.End.COMPLETE || end == Chain.End.CAPPED ? LogLevel.INFO : LogLevel.WARN;
         log.log(level, "chainSummary", "Chain of " + chain.link() + " runs ended (" + end.word + "): "
                 + whole.toAccount(), fields);
@@ -215,6 +216,17 @@ public final class SweepHandler implements RequestHandler<Map<String, Object>, S
             log.always(RunMetrics.chainRecord(whole, chain.link(), invocation.settings().metrics().namespace(),
                     sweepName, now, properties));
         }
+    }
+
+    /**
+     * The cutoff the chain's first run aborted incomplete uploads before, as that run reckoned it (from the chain's
+     * start, to the millisecond): null when the setting is off.
+     */
+    private static String uploadsCutoff(Chain chain, Invocation invocation) {
+        return invocation.settings().sweep().abortUploadsAfter()
+                .map(after -> chain.startedAt().truncatedTo(java.time.temporal.ChronoUnit.MILLIS).minus(after)
+                        .toString())
+                .orElse(null);
     }
 
     private void report(SweepSummary summary, RunLog runLog, JsonLog log, Invocation invocation, String sweepName,
@@ -287,8 +299,10 @@ public final class SweepHandler implements RequestHandler<Map<String, Object>, S
         if (request.chain() == null) {
             return new Invocation(settings, request, request.overrides().applyTo(settings.sweep()));
         }
-        // A later run of a chain: a safety net tightened since the chain began applies, tighter than its input.
-        SweepSettings sweep = request.overrides().yieldingToTighter(settings.sweep()).applyTo(settings.sweep());
+        // A later run of a chain: a safety net tightened since the chain began applies, tighter than its input. The
+        // incomplete uploads were the first run's: it went through them before its objects.
+        SweepSettings sweep = request.overrides().yieldingToTighter(settings.sweep()).applyTo(settings.sweep())
+                .withoutAbortingUploads();
         if (!request.chain().frontier().isEmpty()) {
             sweep = sweep.withResumeFrontier(request.chain().frontier());
         }

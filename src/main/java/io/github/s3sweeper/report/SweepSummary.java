@@ -37,6 +37,16 @@ import java.util.Objects;
  * @param versionsScanned      entries of the versioned listing (versions and delete markers), 0 without one
  * @param noncurrentDeleted    of {@code deleted}, noncurrent versions and noncurrent delete markers
  * @param deleteMarkersDeleted of {@code deleted}, expired delete markers (the only entry left of their key)
+ * @param uploadsCutoff        ISO-8601; with ABORT_INCOMPLETE_UPLOADS_AFTER, incomplete multipart uploads under the
+ *                             prefix initiated strictly before it are aborted; null when the setting is off (and on
+ *                             a chain's later runs, which leave the uploads to its first)
+ * @param uploadsScanned       incomplete multipart uploads listed under the prefix
+ * @param uploadsExpired       of those, the ones initiated before {@code uploadsCutoff}: to abort (on a dry run: that
+ *                             would be); on a real run {@code uploadsAborted + uploadsFailed = uploadsExpired} once
+ *                             the listing of uploads went to its end
+ * @param uploadsAborted       uploads S3 confirmed aborted, or answered NoSuchUpload for (gone already: completed or
+ *                             aborted since the listing); 0 on a dry run
+ * @param uploadsFailed        uploads to abort that S3 did not abort; the run fails as for failed deletions
  * @param errors               the first {@value #MAX_ERRORS} errors S3 reported, in the order they happened
  * @param lockedKeys           the first {@value #MAX_ERRORS} locked versions
  * @param listRequests         list requests made (ListObjectsV2 or ListObjectVersions), a failed one included
@@ -80,6 +90,11 @@ public record SweepSummary(
         long versionsScanned,
         long noncurrentDeleted,
         long deleteMarkersDeleted,
+        String uploadsCutoff,
+        long uploadsScanned,
+        long uploadsExpired,
+        long uploadsAborted,
+        long uploadsFailed,
         List<KeyError> errors,
         List<KeyError> lockedKeys,
         long listRequests,
@@ -151,6 +166,11 @@ public record SweepSummary(
         map.put("versionsScanned", versionsScanned);
         map.put("noncurrentDeleted", noncurrentDeleted);
         map.put("deleteMarkersDeleted", deleteMarkersDeleted);
+        map.put("uploadsCutoff", uploadsCutoff);
+        map.put("uploadsScanned", uploadsScanned);
+        map.put("uploadsExpired", uploadsExpired);
+        map.put("uploadsAborted", uploadsAborted);
+        map.put("uploadsFailed", uploadsFailed);
         map.put("errors", errors.stream().map(SweepSummary::errorMap).toList());
         map.put("lockedKeys", lockedKeys.stream().map(SweepSummary::errorMap).toList());
         map.put("listRequests", listRequests);
@@ -226,6 +246,10 @@ public record SweepSummary(
             account.append(String.format("Left by MAX_DELETES:   %d%n", leftByCap));
         }
         account.append(String.format("Left to delete:        %d", left()));
+        if (uploadsCutoff != null) {
+            account.append(String.format("%nIncomplete uploads:    %d listed, %d initiated before %s; aborted: %d,"
+                    + " failed: %d", uploadsScanned, uploadsExpired, uploadsCutoff, uploadsAborted, uploadsFailed));
+        }
         if (TIME_BUDGET.equals(stoppedBy)) {
             account.append(String.format("%nStopped early to stay within the time limit; resume after: %s",
                     resumeAfter));
@@ -263,6 +287,11 @@ public record SweepSummary(
         private long versionsScanned;
         private long noncurrentDeleted;
         private long deleteMarkersDeleted;
+        private String uploadsCutoff;
+        private long uploadsScanned;
+        private long uploadsExpired;
+        private long uploadsAborted;
+        private long uploadsFailed;
         private List<KeyError> errors = List.of();
         private List<KeyError> lockedKeys = List.of();
         private long listRequests;
@@ -397,6 +426,31 @@ public record SweepSummary(
             return this;
         }
 
+        public Builder uploadsCutoff(String uploadsCutoff) {
+            this.uploadsCutoff = uploadsCutoff;
+            return this;
+        }
+
+        public Builder uploadsScanned(long uploadsScanned) {
+            this.uploadsScanned = uploadsScanned;
+            return this;
+        }
+
+        public Builder uploadsExpired(long uploadsExpired) {
+            this.uploadsExpired = uploadsExpired;
+            return this;
+        }
+
+        public Builder uploadsAborted(long uploadsAborted) {
+            this.uploadsAborted = uploadsAborted;
+            return this;
+        }
+
+        public Builder uploadsFailed(long uploadsFailed) {
+            this.uploadsFailed = uploadsFailed;
+            return this;
+        }
+
         public Builder errors(List<KeyError> errors) {
             this.errors = errors;
             return this;
@@ -449,8 +503,10 @@ public record SweepSummary(
 
         public SweepSummary build() {
             return new SweepSummary(bucket, prefix, retentionDays, olderThan, cutoff, dryRun, versioning, scanned,
-                    matched, expired, keptLatest, keptByRule, groups, heldPeak, deleted, failed, locked, leftByCap > 0, leftByCap, bytesDeleted,
-                    noncurrentDays, noncurrentCutoff, versionsScanned, noncurrentDeleted, deleteMarkersDeleted, errors,
+                    matched, expired, keptLatest, keptByRule, groups, heldPeak, deleted, failed, locked, leftByCap > 0,
+                    leftByCap, bytesDeleted, noncurrentDays, noncurrentCutoff, versionsScanned, noncurrentDeleted,
+                    deleteMarkersDeleted, uploadsCutoff, uploadsScanned, uploadsExpired, uploadsAborted, uploadsFailed,
+                    errors,
                     lockedKeys, listRequests, deleteRequests, complete, resumeAfter, stoppedBy, failure, durationMs,
                     resumeFrontier);
         }

@@ -85,13 +85,15 @@ class BadSettingsTableTest {
     static final String ATTEMPT_TIMEOUT = "a duration from 100ms to 300s, such as 10s or 500ms";
     static final String NAMESPACE = "a CloudWatch namespace of 1 to 255 letters, digits and . - _ / # :, not starting"
             + " with AWS/ (default S3Sweeper)";
+    static final String UPLOADS = "ABORT_INCOMPLETE_UPLOADS_AFTER";
     static final String NOT_A_NAMESPACE = "not a namespace CloudWatch accepts for custom metrics";
 
     /** Every variable the table covers: each one SettingsParser names (checked below). */
     static final List<String> SETTINGS = List.of("BUCKET_NAME", "PREFIX", "RETENTION_DAYS", "OLDER_THAN", "DRY_RUN",
             "ALLOW_WHOLE_BUCKET", "KEEP_LATEST", "GROUP_BY", "KEEP_HOURLY", "KEEP_DAILY", "KEEP_WEEKLY", "KEEP_MONTHLY",
-            "KEEP_YEARLY", "KEEP_WITHIN", "TIMEZONE", "MAX_HELD_OBJECTS", "MAX_DELETES", "INCLUDE", "EXCLUDE", "MIN_SIZE", "MAX_SIZE",
-            "NONCURRENT_DAYS", "KEEP_NONCURRENT", "BYPASS_GOVERNANCE", "DELETE_CONCURRENCY", "LIST_CONCURRENCY",
+            "KEEP_YEARLY", "KEEP_WITHIN", "TIMEZONE", "MAX_HELD_OBJECTS", "MAX_DELETES", "INCLUDE", "EXCLUDE",
+            "MIN_SIZE", "MAX_SIZE", "NONCURRENT_DAYS", "KEEP_NONCURRENT", "BYPASS_GOVERNANCE",
+            "ABORT_INCOMPLETE_UPLOADS_AFTER", "DELETE_CONCURRENCY", "LIST_CONCURRENCY",
             "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL",
             "S3_ATTEMPT_TIMEOUT", "SWEEP_NAME", "POWERTOOLS_METRICS_NAMESPACE", "PROGRESS_INTERVAL",
             "MAX_CHAIN_LINKS", "AWS_ENDPOINT_URL_LAMBDA");
@@ -448,6 +450,25 @@ class BadSettingsTableTest {
                 Stream.of(row("KEEP_NONCURRENT", "3", problem("KEEP_NONCURRENT", shown("3"), "applies only to"
                         + " noncurrent versions, and NONCURRENT_DAYS is not set", "0 or empty, or set NONCURRENT_DAYS"
                         + " too"))),
+                // ABORT_INCOMPLETE_UPLOADS_AFTER: a duration as OLDER_THAN; empty or not set leaves uploads alone.
+                Stream.of(
+                        row(UPLOADS, BLANK, problem(UPLOADS, shown(BLANK), "blank", DURATION)),
+                        row(UPLOADS, HUGE + "d", problem(UPLOADS, shown(HUGE + "d"), "longer than 36500 days",
+                                DURATION)),
+                        row(UPLOADS, "36501d", problem(UPLOADS, shown("36501d"), "longer than 36500 days", DURATION)),
+                        row(UPLOADS, LONG_DIGITS + "m", problem(UPLOADS, "=\"" + "9".repeat(100)
+                                + "\"... (10001 characters)", "longer than 36500 days", DURATION)),
+                        row(UPLOADS, "PT-1H", problem(UPLOADS, shown("PT-1H"), "shorter than 1 minute", DURATION)),
+                        row(UPLOADS, "0m", problem(UPLOADS, shown("0m"), "shorter than 1 minute", DURATION)),
+                        row(UPLOADS, "P1M", problem(UPLOADS, shown("P1M"), "not an ISO-8601 duration of days,"
+                                + " hours, minutes (months and years vary in length)", DURATION)),
+                        row(UPLOADS, CONTROL, problem(UPLOADS, CONTROL_SHOWN, "not a duration", DURATION)),
+                        row(UPLOADS, "7d\n", problem(UPLOADS, "=\"7d\\n\"", "not a duration", DURATION)),
+                        row(UPLOADS, LONG_LETTERS, problem(UPLOADS, LONG_LETTERS_SHOWN, "not a duration",
+                                DURATION))),
+                same(UPLOADS, "not a duration", DURATION, Map.of(), HUGE, NEGATIVE, "-1d", "7", "7 d", "1w", "٧d",
+                        "90s"),
+                same(UPLOADS, "not a duration", DURATION, Map.of(), INJECTIONS.toArray(String[]::new)),
                 wholeNumber("DELETE_CONCURRENCY", 1, 64, CONCURRENCY, "٤"),
                 wholeNumber("LIST_CONCURRENCY", 1, 64, CONCURRENCY, "١٦"),
                 wholeNumber("MAX_CHAIN_LINKS", 1, 1000, "a whole number from 1 to 1000", "٢٠"),
@@ -567,6 +588,8 @@ class BadSettingsTableTest {
         defaults.put("NONCURRENT_DAYS", settings -> assertThat(settings.sweep().sweepsVersions()).isFalse());
         defaults.put("KEEP_NONCURRENT", settings -> assertThat(settings.sweep().keepNoncurrent()).isZero());
         defaults.put("BYPASS_GOVERNANCE", settings -> assertThat(settings.sweep().bypassGovernance()).isFalse());
+        defaults.put("ABORT_INCOMPLETE_UPLOADS_AFTER", settings -> assertThat(settings.sweep().abortUploadsAfter())
+                .isEmpty());
         defaults.put("DELETE_CONCURRENCY", settings -> assertThat(settings.sweep().deleteConcurrency()).isEqualTo(16));
         defaults.put("LIST_CONCURRENCY", settings -> assertThat(settings.sweep().listConcurrency()).isEqualTo(16));
         defaults.put("MAX_CHAIN_LINKS", settings -> assertThat(settings.chain().maxLinks()).isEqualTo(20));

@@ -148,7 +148,8 @@ class BatchHandlerIT extends FilesystemS3Test {
 
     @ParameterizedTest(name = "{0}={1}")
     @CsvSource({"KEEP_LATEST, 3, needs the whole listing", "MAX_DELETES, 1000, one count across every batch",
-            "NONCURRENT_DAYS, 30, ListObjectVersions"})
+            "NONCURRENT_DAYS, 30, ListObjectVersions", "ABORT_INCOMPLETE_UPLOADS_AFTER, 7d, not incomplete multipart"
+            + " uploads"})
     void aRuleThatNeedsTheWholeListingIsRefusedBeforeAnyRequest(String variable, String value, String why) {
         Map<String, String> env = env();
         env.put(variable, value);

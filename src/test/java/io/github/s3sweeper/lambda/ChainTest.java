@@ -134,9 +134,27 @@ class ChainTest {
 
         assertThat(totals).containsEntry("scanned", 110L).containsEntry("deleted", 44L)
                 .containsEntry("durationMs", 12L).containsEntry("listRequests", 2L).containsEntry("failed", 0L);
-        SweepSummary whole = third.summary(stopped("p/k5").build(), NOW.plusSeconds(60));
+        SweepSummary whole = third.summary(stopped("p/k5").build(), NOW.plusSeconds(60), null);
         assertThat(whole.scanned()).isEqualTo(110);
         assertThat(whole.durationMs()).as("from the chain's start").isEqualTo(60_000);
+        assertThat(whole.uploadsCutoff()).isNull();
+    }
+
+    @Test
+    void theUploadsTheFirstRunAbortedReachTheChainsSummaryWithItsCutoff() {
+        Map<String, Object> state = state(2);
+        state.put("totals", new HashMap<>(Map.of("uploadsScanned", 4L, "uploadsExpired", 3L, "uploadsAborted", 2L,
+                "uploadsFailed", 1L)));
+        Chain second = Chain.of(RunRequest.parse(Map.of("chain", state), NOW), "req-2", NOW);
+
+        // The later run leaves uploads alone: its own summary counts none and has no cutoff.
+        SweepSummary whole = second.summary(stopped("p/k5").build(), NOW.plusSeconds(60), "2026-11-19T03:00:00Z");
+
+        assertThat(whole.uploadsScanned()).isEqualTo(4);
+        assertThat(whole.uploadsExpired()).isEqualTo(3);
+        assertThat(whole.uploadsAborted()).isEqualTo(2);
+        assertThat(whole.uploadsFailed()).isEqualTo(1);
+        assertThat(whole.uploadsCutoff()).isEqualTo("2026-11-19T03:00:00Z");
     }
 
     @Test

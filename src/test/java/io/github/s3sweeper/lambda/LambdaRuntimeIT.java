@@ -43,7 +43,8 @@ class LambdaRuntimeIT extends FilesystemS3Test {
     private static final Set<String> LEVELS = Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL");
     private static final List<List<String>> METRICS = List.of(List.of("ObjectsScanned", "Count"),
             List.of("ObjectsExpired", "Count"), List.of("ObjectsDeleted", "Count"), List.of("BytesDeleted", "Bytes"),
-            List.of("DeleteFailures", "Count"), List.of("ObjectsLocked", "Count"), List.of("IncompleteRuns", "Count"),
+            List.of("DeleteFailures", "Count"), List.of("ObjectsLocked", "Count"), List.of("UploadsAborted", "Count"),
+            List.of("UploadsFailed", "Count"), List.of("IncompleteRuns", "Count"),
             List.of("DurationMs", "Milliseconds"), List.of("ListRequests", "Count"),
             List.of("DeleteRequests", "Count"));
     private static final Pattern REPORTED_DURATION = Pattern.compile("\\tDuration: ([0-9.]+) ms");
@@ -323,6 +324,8 @@ class LambdaRuntimeIT extends FilesystemS3Test {
         expected.put("BytesDeleted", summary.get("bytesDeleted"));
         expected.put("DeleteFailures", summary.get("failed"));
         expected.put("ObjectsLocked", summary.get("locked"));
+        expected.put("UploadsAborted", summary.get("uploadsAborted"));
+        expected.put("UploadsFailed", summary.get("uploadsFailed"));
         expected.put("IncompleteRuns", Boolean.TRUE.equals(summary.get("complete")) ? 0 : 1);
         expected.put("DurationMs", summary.get("durationMs"));
         expected.put("ListRequests", summary.get("listRequests"));
@@ -362,6 +365,10 @@ class LambdaRuntimeIT extends FilesystemS3Test {
         map.put("versionsScanned", 0);
         map.put("noncurrentDeleted", 0);
         map.put("deleteMarkersDeleted", 0);
+        map.put("uploadsScanned", 0);
+        map.put("uploadsExpired", 0);
+        map.put("uploadsAborted", 0);
+        map.put("uploadsFailed", 0);
         map.put("errors", List.of());
         map.put("lockedKeys", List.of());
         map.put("listRequests", listRequests);

@@ -17,6 +17,8 @@ class RunMetricsTest {
             .versioning("Disabled")
             .scanned(2500).matched(2400).expired(1200).keptLatest(3).deleted(1197).failed(2).locked(1)
             .bytesDeleted(987_654_321L).listRequests(3).deleteRequests(2)
+            .uploadsCutoff("2025-12-25T00:00:00Z").uploadsScanned(9).uploadsExpired(7).uploadsAborted(6)
+            .uploadsFailed(1)
             .complete(false).resumeAfter("logs/k").stoppedBy(SweepSummary.TIME_BUDGET).durationMs(4321)
             .build();
 
@@ -37,7 +39,7 @@ class RunMetricsTest {
             assertThat((List<Map<String, Object>>) d.get("Metrics")).extracting(m -> m.get("Name") + "/" + m.get("Unit"))
                     .containsExactly("ObjectsScanned/Count", "ObjectsExpired/Count", "ObjectsDeleted/Count",
                             "BytesDeleted/Bytes", "DeleteFailures/Count", "ObjectsLocked/Count",
-                            "IncompleteRuns/Count", "DurationMs/Milliseconds", "ListRequests/Count",
+                            "UploadsAborted/Count", "UploadsFailed/Count", "IncompleteRuns/Count", "DurationMs/Milliseconds", "ListRequests/Count",
                             "DeleteRequests/Count");
         });
     }
@@ -48,7 +50,8 @@ class RunMetricsTest {
                 .containsEntry("ObjectsExpired", 1200).containsEntry("ObjectsDeleted", 1197)
                 .containsEntry("BytesDeleted", 987_654_321).containsEntry("DeleteFailures", 2)
                 .containsEntry("ObjectsLocked", 1).containsEntry("DurationMs", 4321).containsEntry("ListRequests", 3)
-                .containsEntry("DeleteRequests", 2).containsEntry("function_request_id", "r-1");
+                .containsEntry("DeleteRequests", 2).containsEntry("UploadsAborted", 6)
+                .containsEntry("UploadsFailed", 1).containsEntry("function_request_id", "r-1");
     }
 
     @Test

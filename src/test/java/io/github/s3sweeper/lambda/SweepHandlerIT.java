@@ -325,4 +325,79 @@ class SweepHandlerIT extends FilesystemS3Test {
 
         assertThat(built).hasValue(1);
     }
+
+    /** A handler whose clock stands an hour after now, with ABORT_INCOMPLETE_UPLOADS_AFTER=30m; and its clock. */
+    private record LaterHandler(SweepHandler handler, Instant now) {
+    }
+
+    private LaterHandler abortingUploadsAnHourFromNow(boolean dryRun) {
+        Instant later = Instant.now().plus(Duration.ofHours(1)).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        Map<String, String> env = env();
+        env.put("ABORT_INCOMPLETE_UPLOADS_AFTER", "30m");
+        env.put("DRY_RUN", String.valueOf(dryRun));
+        return new LaterHandler(new SweepHandler(env, Clock.fixed(later, ZoneOffset.UTC), S3ClientFactory::create,
+                log), later);
+    }
+
+    private String incompleteUpload(String key) {
+        String id = admin.createMultipartUpload(b -> b.bucket(bucket).key(key)).uploadId();
+        admin.uploadPart(b -> b.bucket(bucket).key(key).uploadId(id).partNumber(1),
+                software.amazon.awssdk.core.sync.RequestBody.fromString("part"));
+        return id;
+    }
+
+    private java.util.List<String> uploadIds() {
+        return admin.listMultipartUploads(b -> b.bucket(bucket)).uploads().stream()
+                .map(software.amazon.awssdk.services.s3.model.MultipartUpload::uploadId).toList();
+    }
+
+    @Test
+    void aRunAbortsTheOldIncompleteUploadsUnderThePrefixAndLogsEachAtInfo() {
+        String id = incompleteUpload("backups/db.tar");
+        String outside = incompleteUpload("elsewhere/db.tar");
+        LaterHandler later = abortingUploadsAnHourFromNow(false);
+
+        SweepSummary summary = later.handler().handleRequest(load("events/manual-invoke.json"), new TestContext());
+
+        assertThat(summary.uploadsCutoff()).isEqualTo(later.now().minus(Duration.ofMinutes(30)).toString());
+        assertThat(summary.uploadsAborted()).isEqualTo(1);
+        assertThat(uploadIds()).containsExactly(outside);
+        assertThat(log.events("uploadAborted")).singleElement().satisfies(line -> assertThat(line)
+                .containsEntry("level", "INFO").containsEntry("key", "backups/db.tar").containsEntry("uploadId", id)
+                .containsEntry("alreadyGone", false));
+        assertThat(log.events("summary")).singleElement().satisfies(line -> assertThat(line)
+                .containsEntry("uploadsAborted", 1).containsEntry("uploadsFailed", 0));
+    }
+
+    @Test
+    void aDryRunLogsEachUploadItWouldAbortAndAbortsNone() {
+        String id = incompleteUpload("backups/db.tar");
+        LaterHandler later = abortingUploadsAnHourFromNow(true);
+
+        SweepSummary summary = later.handler().handleRequest(load("events/manual-invoke.json"), new TestContext());
+
+        assertThat(summary.uploadsExpired()).isEqualTo(1);
+        assertThat(summary.uploadsAborted()).isZero();
+        assertThat(uploadIds()).containsExactly(id);
+        assertThat(log.events("wouldAbortUpload")).singleElement().satisfies(line -> assertThat(line)
+                .containsEntry("level", "INFO").containsEntry("key", "backups/db.tar").containsEntry("uploadId", id));
+    }
+
+    @Test
+    void aLaterRunOfAChainLeavesTheIncompleteUploadsToTheFirst() {
+        String id = incompleteUpload("backups/db.tar");
+        LaterHandler later = abortingUploadsAnHourFromNow(false);
+        Map<String, Object> chain = new HashMap<>();
+        chain.put("id", "req-1");
+        chain.put("link", 2);
+        chain.put("startedAt", later.now().toString());
+        chain.put("totals", Map.of());
+
+        SweepSummary summary = later.handler().handleRequest(Map.of("chain", chain), new TestContext());
+
+        assertThat(summary.uploadsCutoff()).isNull();
+        assertThat(summary.uploadsScanned()).isZero();
+        assertThat(uploadIds()).containsExactly(id);
+        assertThat(log.events("uploadAborted")).isEmpty();
+    }
 }

@@ -58,7 +58,7 @@ class TemplateMetricsTest {
             assertThat(alarm.group(3).trim()).as("the alarm's Sweep is the function's SWEEP_NAME")
                     .isEqualTo(env.get("SWEEP_NAME"));
         }
-        assertThat(watched).containsExactlyInAnyOrder("DeleteFailures", "IncompleteRuns");
+        assertThat(watched).containsExactlyInAnyOrder("DeleteFailures", "UploadsFailed", "IncompleteRuns");
         assertThat(RunMetrics.METRICS).extracting(RunMetrics.Metric::name).contains(watched.toArray(String[]::new));
         assertThat(env).containsEntry("POWERTOOLS_METRICS_NAMESPACE", "!Ref MetricsNamespace");
     }

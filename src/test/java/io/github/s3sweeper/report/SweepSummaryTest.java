@@ -20,6 +20,8 @@ class SweepSummaryTest {
             .bytesDeleted(123_456_789_012L)
             .noncurrentDays(7).noncurrentCutoff("2026-01-19T00:00:00Z")
             .versionsScanned(3100).noncurrentDeleted(10).deleteMarkersDeleted(1)
+            .uploadsCutoff("2026-01-24T00:00:00Z").uploadsScanned(5).uploadsExpired(3).uploadsAborted(2)
+            .uploadsFailed(1)
             .errors(List.of(new KeyError("logs/\"quoted\"\n", "AccessDenied", "Access Denied"),
                     new KeyError("logs/é ☃", "v1", "InternalError", "try again")))
             .listRequests(3).deleteRequests(2).durationMs(1234)
@@ -40,7 +42,8 @@ class SweepSummaryTest {
                 "dryRun", "versioning", "scanned", "matched", "expired", "keptLatest", "keptByRule", "groups",
                         "heldPeak", "deleted", "failed", "locked",
                 "capped", "leftByCap", "bytesDeleted", "noncurrentDays", "noncurrentCutoff", "versionsScanned",
-                "noncurrentDeleted", "deleteMarkersDeleted", "errors", "lockedKeys", "listRequests", "deleteRequests",
+                "noncurrentDeleted", "deleteMarkersDeleted", "uploadsCutoff", "uploadsScanned", "uploadsExpired",
+                "uploadsAborted", "uploadsFailed", "errors", "lockedKeys", "listRequests", "deleteRequests",
                 "complete", "durationMs", "resumeFrontier");
     }
 
@@ -115,7 +118,8 @@ class SweepSummaryTest {
                 keptByRule(random), count(random), count(random),
                 count(random), count(random), count(random), random.nextBoolean(), count(random), count(random),
                 random.nextBoolean() ? null : Integer.MAX_VALUE - random.nextInt(2), awkward(random), count(random),
-                count(random), count(random), errors(random), errors(random), count(random), count(random),
+                count(random), count(random), awkward(random), count(random), count(random), count(random),
+                count(random), errors(random), errors(random), count(random), count(random),
                 random.nextBoolean(), awkward(random), awkward(random), awkward(random), count(random),
                 frontier(random));
     }
@@ -153,7 +157,8 @@ class SweepSummaryTest {
                         "versioning", "scanned", "matched", "expired", "keptLatest", "keptByRule", "groups",
                         "heldPeak", "deleted", "failed", "locked",
                         "capped", "leftByCap", "bytesDeleted", "versionsScanned", "noncurrentDeleted",
-                        "deleteMarkersDeleted", "errors", "lockedKeys", "listRequests", "deleteRequests", "complete",
+                        "deleteMarkersDeleted", "uploadsScanned", "uploadsExpired", "uploadsAborted",
+                        "uploadsFailed", "errors", "lockedKeys", "listRequests", "deleteRequests", "complete",
                         "durationMs", "resumeFrontier")
                 .containsEntry("scanned", 0).containsEntry("complete", true).containsEntry("versioning", "Unknown")
                 .containsEntry("errors", List.of()).containsEntry("resumeFrontier", List.of());

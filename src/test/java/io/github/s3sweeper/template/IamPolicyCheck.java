@@ -26,6 +26,8 @@ import java.util.regex.Pattern;
  * <p>The allowed set: s3:ListBucket (with the s3:prefix condition "${Prefix}*", left out only under WholeBucket),
  * s3:DeleteObject and s3:GetBucketVersioning always; s3:ListBucketVersions (with the same condition) and
  * s3:DeleteObjectVersion under SweepVersions; s3:BypassGovernanceRetention under BypassGovernanceRetention;
+ * s3:ListBucketMultipartUploads on the bucket (the action takes no s3:prefix condition key) and
+ * s3:AbortMultipartUpload on {@value #OBJECTS}, both under AbortsUploads;
  * logs:CreateLogStream and logs:PutLogEvents on the function's log group; sqs:SendMessage on the failure queue;
  * lambda:InvokeFunction on the function itself under Chains (a run continuing itself); xray:PutTraceSegments and
  * xray:PutTelemetryRecords on "*" (X-Ray takes no other resource), under TracingActive only. Deletions only ever on {@value #OBJECTS}. Every statement is Allow, with Action and Resource (never
@@ -65,6 +67,10 @@ final class IamPolicyCheck {
         ALLOWED.put("s3:ListBucketVersions", new Grant(Set.of(BUCKET), "SweepVersions", true));
         ALLOWED.put("s3:DeleteObjectVersion", new Grant(Set.of(OBJECTS), "SweepVersions", false));
         ALLOWED.put("s3:BypassGovernanceRetention", new Grant(Set.of(OBJECTS), "BypassGovernanceRetention", false));
+        // ListBucketMultipartUploads has no s3:prefix condition key in the Service Authorization Reference: a
+        // condition on it would deny every listing, so none is required.
+        ALLOWED.put("s3:ListBucketMultipartUploads", new Grant(Set.of(BUCKET), "AbortsUploads", false));
+        ALLOWED.put("s3:AbortMultipartUpload", new Grant(Set.of(OBJECTS), "AbortsUploads", false));
         ALLOWED.put("logs:CreateLogStream", new Grant(Set.of(LOG_GROUP), null, false));
         ALLOWED.put("logs:PutLogEvents", new Grant(Set.of(LOG_GROUP), null, false));
         ALLOWED.put("sqs:SendMessage", new Grant(Set.of(FAILURE_QUEUE), null, false));
@@ -79,6 +85,8 @@ final class IamPolicyCheck {
             "SweepVersions", new Fn("Not", List.of(new Fn("Equals", List.of(new Fn("Ref", "NoncurrentDays"), "")))),
             "BypassGovernanceRetention", new Fn("And", List.of(new Fn("Condition", "SweepVersions"),
                     new Fn("Equals", List.of(new Fn("Ref", "BypassGovernance"), "true")))),
+            "AbortsUploads", new Fn("Not", List.of(new Fn("Equals",
+                    List.of(new Fn("Ref", "AbortIncompleteUploadsAfter"), "")))),
             "TracingActive", new Fn("Equals", List.of(new Fn("Ref", "Tracing"), "Active")),
             "Chains", new Fn("Not", List.of(new Fn("Equals", List.of(new Fn("Ref", "MaxChainLinks"), "1")))));
 

@@ -46,7 +46,9 @@ class TemplateIamTest {
                 "sweep-prefix statement 3 [] s3:GetBucketVersioning",
                 "sweep-prefix statement 4 [SweepVersions] s3:ListBucketVersions",
                 "sweep-prefix statement 5 [SweepVersions] s3:DeleteObjectVersion",
-                "sweep-prefix statement 6 [BypassGovernanceRetention] s3:BypassGovernanceRetention",
+                "sweep-prefix statement 6 [AbortsUploads] s3:ListBucketMultipartUploads",
+                "sweep-prefix statement 7 [AbortsUploads] s3:AbortMultipartUpload",
+                "sweep-prefix statement 8 [BypassGovernanceRetention] s3:BypassGovernanceRetention",
                 "keep-failed-runs statement 1 [] sqs:SendMessage",
                 "continue-itself statement 1 [Chains] lambda:InvokeFunction",
                 "write-traces statement 1 [TracingActive] [xray:PutTraceSegments, xray:PutTelemetryRecords]");
@@ -81,6 +83,10 @@ class TemplateIamTest {
             + at(20, "- WholeBucket");
     private static final String DELETE_VERSION = at(16, "- SweepVersions", "- Effect: Allow")
             + at(18, "Action: s3:DeleteObjectVersion", "Resource: " + OBJECTS_SUB);
+    private static final String LIST_UPLOADS = at(16, "- AbortsUploads", "- Effect: Allow")
+            + at(18, "Action: s3:ListBucketMultipartUploads", "Resource: " + BUCKET_SUB);
+    private static final String ABORT_UPLOADS = at(16, "- AbortsUploads", "- Effect: Allow")
+            + at(18, "Action: s3:AbortMultipartUpload", "Resource: " + OBJECTS_SUB);
     private static final String BYPASS = at(16, "- BypassGovernanceRetention", "- Effect: Allow")
             + at(18, "Action: s3:BypassGovernanceRetention", "Resource: " + OBJECTS_SUB);
     private static final String LOGS = at(18, "- logs:PutLogEvents") + at(16, "Resource: !GetAtt SweeperLogGroup.Arn");
@@ -119,6 +125,19 @@ class TemplateIamTest {
                 new Injection("s3:BypassGovernanceRetention on the bucket itself", BYPASS, BYPASS.replace(
                         "/${Prefix}*", ""), "grants s3:BypassGovernanceRetention on"
                         + " arn:${AWS::Partition}:s3:::${BucketName}; allowed only on " + IamPolicyCheck.OBJECTS),
+                new Injection("s3:AbortMultipartUpload on the whole bucket", ABORT_UPLOADS, ABORT_UPLOADS.replace(
+                        "${Prefix}*", "*"), "grants s3:AbortMultipartUpload on"
+                        + " arn:${AWS::Partition}:s3:::${BucketName}/*; allowed only on " + IamPolicyCheck.OBJECTS),
+                new Injection("s3:ListBucketMultipartUploads on every bucket", LIST_UPLOADS, LIST_UPLOADS.replace(
+                        "${BucketName}", "*"), "grants s3:ListBucketMultipartUploads on"
+                        + " arn:${AWS::Partition}:s3:::*: an S3 action on *"),
+                new Injection("the multipart permissions without AbortIncompleteUploadsAfter", ABORT_UPLOADS,
+                        ABORT_UPLOADS.replace("- AbortsUploads", "- SweepVersions"), "sweep-prefix statement 7 (under"
+                        + " SweepVersions) grants s3:AbortMultipartUpload outside the condition AbortsUploads"),
+                new Injection("s3:ListBucketMultipartUploads always", at(14, "- !If") + LIST_UPLOADS
+                        + at(16, "- !Ref AWS::NoValue"), at(14, "- Effect: Allow")
+                        + at(16, "Action: s3:ListBucketMultipartUploads", "Resource: " + BUCKET_SUB),
+                        "grants s3:ListBucketMultipartUploads outside the condition AbortsUploads"),
                 new Injection("a !Sub whose variables redefine Prefix", DELETE_OBJECT, DELETE_OBJECT.replace(
                         "!Sub arn:${AWS::Partition}:s3:::${BucketName}/${Prefix}*",
                         "!Sub [\"arn:${AWS::Partition}:s3:::${BucketName}/${Prefix}*\", {Prefix: \"\"}]"),
