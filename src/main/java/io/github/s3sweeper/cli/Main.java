@@ -123,6 +123,7 @@ public final class Main {
             }
         }
         source.profileProblem().ifPresent(problems::add);
+        source.rulesFileProblem().ifPresent(problems::add);
         if (sweep != null && options.list() && !sweep.dryRun()) {
             problems.add("--list: lists what a dry run would delete; add --dry-run (-n)");
         }

@@ -56,24 +56,24 @@ public final class Catalog {
                     ValueType.wholeNumber(MIN_RETENTION_DAYS, MAX_RETENTION_DAYS, DAYS_ALLOWED))
             .env("RETENTION_DAYS").flag("--retention-days").byDefault("one of the two is required")
             .template("RetentionDays")
-            .input(FREE, s -> s.age().days(), (b, days) -> b.age(Age.ofDays(days)))
+            .input(FREE, s -> s.age().days(), (b, days) -> b.age(Age.ofDays(days))).perRule()
             .description("delete objects last modified more than this many days ago").build();
 
     public static final Setting<Duration> OLDER_THAN = Setting.named("olderThan", ValueType.AGE)
             .env("OLDER_THAN").flag("--older-than").byDefault("one of the two is required").template("OlderThan")
-            .input(FREE, s -> s.age().duration(), (b, duration) -> b.age(Age.of(duration)))
+            .input(FREE, s -> s.age().duration(), (b, duration) -> b.age(Age.of(duration))).perRule()
             .description("the age threshold as a duration, instead of RETENTION_DAYS").build();
 
     public static final Setting<Boolean> DRY_RUN = Setting.named("dryRun", ValueType.BOOLEAN)
             .env("DRY_RUN").flag("--dry-run").shortFlag("-n").byDefaultValue(false).emptyIsAValue()
             .template("DryRun")
-            .input(TURN_ON_ONLY, SweepSettings::dryRun, SweepSettings.Builder::dryRun)
+            .input(TURN_ON_ONLY, SweepSettings::dryRun, SweepSettings.Builder::dryRun).perRule()
             .description("list and report what would be deleted; delete nothing").build();
 
     public static final Setting<Integer> KEEP_LATEST = Setting.named("keepLatest",
                     ValueType.wholeNumber(0, 100_000))
             .env("KEEP_LATEST").flag("--keep-latest").byDefaultValue(0).template("KeepLatest")
-            .input(RAISE_ONLY, SweepSettings::keepLatest, SweepSettings.Builder::keepLatest)
+            .input(RAISE_ONLY, SweepSettings::keepLatest, SweepSettings.Builder::keepLatest).perRule()
             .description("never delete the N most recently modified selected objects").build();
 
     public static final Setting<Integer> MAX_DELETES = Setting.named("maxDeletes",
@@ -87,24 +87,32 @@ public final class Catalog {
     public static final Setting<List<Glob>> INCLUDE = Setting.named("include", ValueType.GLOBS)
             .env("INCLUDE").flag("--include").byDefault("all").template("Include")
             .input(ADD, SweepSettings::includes, (b, globs) -> b.addInclude(globs))
+            .perRule(SweepSettings.Builder::include)
             .description("globs on the key relative to the prefix, where * stays within one / segment (**/*.gz for"
                     + " any depth); an object must match one").build();
 
     public static final Setting<List<Glob>> EXCLUDE = Setting.named("exclude", ValueType.GLOBS)
             .env("EXCLUDE").flag("--exclude").byDefault("none").template("Exclude")
             .input(ADD, SweepSettings::exclude, (b, globs) -> b.addExclude(globs))
+            .perRule(SweepSettings.Builder::exclude)
             .description("globs as for INCLUDE (* within one segment, ** across); an object matching one is never"
                     + " deleted").build();
 
     public static final Setting<Long> MIN_SIZE = Setting.named("minSize", ValueType.SIZE)
             .env("MIN_SIZE").flag("--min-size").byDefault(0L, "none").template("MinSize")
-            .input(FREE, SweepSettings::minSize, SweepSettings.Builder::minSize)
+            .input(FREE, SweepSettings::minSize, SweepSettings.Builder::minSize).perRule()
             .description("only objects of at least this size").build();
 
     public static final Setting<Long> MAX_SIZE = Setting.named("maxSize", ValueType.SIZE)
             .env("MAX_SIZE").flag("--max-size").byDefault(Selection.NO_MAX_SIZE, "none").template("MaxSize")
-            .input(FREE, SweepSettings::maxSize, SweepSettings.Builder::maxSize)
+            .input(FREE, SweepSettings::maxSize, SweepSettings.Builder::maxSize).perRule()
             .description("only objects of at most this size").build();
+
+    public static final Setting<List<Object>> RULES = Setting.named("rules", Rules.TYPE)
+            .env("RULES").flag("--rules").byDefault("no rules: one sweep of PREFIX").template("Rules")
+            .description("a JSON array of named rules, each sweeping its own prefix inside PREFIX with its own fields"
+                    + " (" + String.join(", ", Rules.perRuleFields()) + "); on the command line also file:PATH")
+            .build();
 
     public static final Setting<Integer> NONCURRENT_DAYS = Setting.named("noncurrentDays",
                     ValueType.wholeNumber(MIN_RETENTION_DAYS, MAX_RETENTION_DAYS, "a whole number of days from 1 to"
@@ -217,7 +225,8 @@ public final class Catalog {
 
     /** Every setting, in order. */
     public static final List<Setting<?>> ALL = List.of(BUCKET, ALLOW_WHOLE_BUCKET, PREFIX, RETENTION_DAYS, OLDER_THAN,
-            DRY_RUN, KEEP_LATEST, MAX_DELETES, INCLUDE, EXCLUDE, MIN_SIZE, MAX_SIZE, NONCURRENT_DAYS, KEEP_NONCURRENT,
+            DRY_RUN, KEEP_LATEST, MAX_DELETES, INCLUDE, EXCLUDE, MIN_SIZE, MAX_SIZE, RULES, NONCURRENT_DAYS,
+            KEEP_NONCURRENT,
             BYPASS_GOVERNANCE, DELETE_CONCURRENCY, LIST_CONCURRENCY, START_AFTER, REGION, ENDPOINT, PROFILE,
             ATTEMPT_TIMEOUT, SWEEP_NAME, METRICS_NAMESPACE, PROGRESS_INTERVAL, MAX_DURATION,
             MAX_CHAIN_LINKS, LAMBDA_ENDPOINT);
