@@ -33,7 +33,7 @@ import java.util.function.Function;
  * The child of a Distributed Map (template-distributed.yaml): deletes the expired objects of one batch of a listing
  * the state machine made, with the same settings, rules and delete machinery as {@link SweepHandler}, and returns
  * the batch's counts. The cutoff is counted from the execution's start ({@code BatchInput.runStartedAt}), so every
- * batch of one run has the same. Settings that need the whole listing are refused: KEEP_LATEST above 0, MAX_DELETES
+ * batch of one run has the same. Settings that need the whole listing are refused (and RULES): KEEP_LATEST above 0, MAX_DELETES
  * and NONCURRENT_DAYS.
  *
  * <p>A batch in which S3 refused entries returns nothing: it throws {@link BatchFailedException}, whose message is the
@@ -123,6 +123,9 @@ public final class BatchHandler implements RequestHandler<Map<String, Object>, M
         refuse(env, Catalog.NONCURRENT_DAYS, v -> true, "a version's noncurrent age is counted from the next newer"
                 + " version of its key, which only a ListObjectVersions listing shows; the Map's readers list current"
                 + " objects only", "empty in this mode (the function mode sweeps versions)", problems);
+        refuse(env, Catalog.RULES, v -> !v.matches("\\[\\s*]"), "each rule is a sweep of its own prefix with its own"
+                + " settings, and the Map's batches are items of one listing under one set of settings", "empty in this"
+                + " mode (the function mode sweeps RULES; or deploy one Distributed Map per rule)", problems);
         if (!problems.isEmpty()) {
             throw new InvalidSettingsException(problems);
         }
