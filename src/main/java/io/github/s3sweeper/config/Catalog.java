@@ -110,8 +110,8 @@ public final class Catalog {
 
     public static final Setting<List<Object>> RULES = Setting.named("rules", Rules.TYPE)
             .env("RULES").flag("--rules").byDefault("no rules: one sweep of PREFIX").template("Rules")
-            .description("a JSON array of named rules, each sweeping its own prefix inside PREFIX with its own fields"
-                    + " (" + String.join(", ", Rules.perRuleFields()) + "); on the command line also file:PATH")
+            .description("a JSON array of named rules, each sweeping its own prefix inside PREFIX with its own age,"
+                    + " filters and keep rules, in turn; on the command line also file:PATH")
             .build();
 
     public static final Setting<Integer> NONCURRENT_DAYS = Setting.named("noncurrentDays",

@@ -29,9 +29,12 @@ final class Rules {
     private static final int MAX_OVERLAPS_NAMED = 10;
     private static final Pattern NAME_PATTERN = Pattern.compile("[A-Za-z0-9._-]{1," + MAX_NAME_CHARACTERS + "}");
     static final String NAME_ALLOWED = "1 to 64 letters, digits, '-', '_' and '.', unique among the rules";
-    static final String ALLOWED = "a JSON array of at most " + MAX_RULES + " rules, each an object with \"name\" ("
-            + NAME_ALLOWED + "), \"prefix\" (inside PREFIX, overlapping no other rule's) and optionally "
-            + String.join(", ", perRuleFields()) + ", or empty for no rules";
+    /** What is allowed, named when asked: the fields are read from {@link Catalog#ALL}, which holds this type. */
+    static String allowed() {
+        return "a JSON array of at most " + MAX_RULES + " rules, each an object with \"name\" (" + NAME_ALLOWED
+                + "), \"prefix\" (inside PREFIX, overlapping no other rule's) and optionally "
+                + String.join(", ", perRuleFields()) + " (each as the text its variable takes), or empty for no rules";
+    }
 
     private Rules() {
     }
@@ -56,7 +59,7 @@ final class Rules {
         public List<Object> fromText(ValueReader read, String label, String value) {
             if (value.startsWith("file:")) {
                 read.problem(label, ValueReader.shown(value), "a file reference, which only the command line reads"
-                        + " (in Lambda, give the JSON itself)", ALLOWED);
+                        + " (in Lambda, give the JSON itself)", allowed());
                 return null;
             }
             Object json;
@@ -64,16 +67,16 @@ final class Rules {
                 json = JsonReader.readValue(value);
             } catch (JsonReader.SyntaxException e) {
                 read.problem(label, ValueReader.shown(value), "not JSON: " + e.getMessage() + " at "
-                        + JsonReader.position(value, e.offset()), ALLOWED);
+                        + JsonReader.position(value, e.offset()), allowed());
                 return null;
             }
             if (!(json instanceof List<?> list)) {
                 read.problem(label, ValueReader.shown(value), (json == null ? "null" : ValueReader.jsonType(json))
-                        + ", not an array", ALLOWED);
+                        + ", not an array", allowed());
                 return null;
             }
             if (list.size() > MAX_RULES) {
-                read.problem(label, "", list.size() + " rules, more than " + MAX_RULES, ALLOWED);
+                read.problem(label, "", list.size() + " rules, more than " + MAX_RULES, allowed());
                 return null;
             }
             return new ArrayList<>(list);
@@ -86,7 +89,7 @@ final class Rules {
 
         @Override
         public String allowed() {
-            return ALLOWED;
+            return Rules.allowed();
         }
 
         @Override
@@ -112,7 +115,7 @@ final class Rules {
             if (!(rules.get(i) instanceof Map<?, ?> rule)) {
                 Object item = rules.get(i);
                 problems.add(at + "=" + ValueReader.json(item) + ": " + (item == null ? "null"
-                        : ValueReader.jsonType(item)) + ", not an object; allowed: " + ALLOWED);
+                        : ValueReader.jsonType(item)) + ", not an object; allowed: " + allowed());
                 continue;
             }
             String name = name(at, rule.get(NAME), problems);
@@ -130,7 +133,7 @@ final class Rules {
                 }
             }
             for (String field : unknown.stream().limit(10).toList()) {
-                problems.add(where + ": field " + ValueReader.quoted(field) + ": unknown; allowed fields: "
+                problems.add(where + ": field " + ValueReader.quoted(field) + ": unknown; allowed: the fields "
                         + String.join(", ", fields()));
             }
             String rulePrefix = prefix(where, rule.get(PREFIX), prefix, problems);
