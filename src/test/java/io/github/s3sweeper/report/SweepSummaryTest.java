@@ -126,6 +126,24 @@ class SweepSummaryTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void aTotalOfRulesIsWrittenByTheRuntimeAsByTheJarWithEachRulesSummaryNamedFirst() {
+        Random random = new Random(13);
+        for (int i = 0; i < 200; i++) {
+            SweepSummary total = randomSummary(random).withRules(List.of(randomSummary(random).withRule("db"),
+                    randomSummary(random).withRule("logs.v2")));
+
+            Map<String, Object> printed = parse(total.toJson());
+
+            assertThat(printed).as("summary %d", i).isEqualTo(parse(RuntimeSerialization.writeResponse(total)));
+            assertThat(printed).doesNotContainKey("rule");
+            assertThat((List<Map<String, Object>>) printed.get("rules")).extracting(rule -> rule.keySet().iterator()
+                    .next()).containsOnly("rule");
+        }
+        assertThat(parse(randomSummary(random).toJson())).as("no rules: no rules field").doesNotContainKey("rules");
+    }
+
+    @Test
     void runtimeSerializerWritesTheSummaryExactlyAsTheJsonLine() {
         SweepSummary stoppedWithNulls = stopped(SweepSummary.LISTING_FAILED, null, "Boom");
 
