@@ -21,6 +21,8 @@ final class CommandLineSource implements SettingsParser.Source {
     private final Map<Setting<?>, String> flags;
     private final SettingsParser.Source environment;
     private final Map<String, String> env;
+    static final String FILE = "file:";
+    private String rulesFileProblem;
 
     CommandLineSource(Map<Setting<?>, String> flags, Map<String, String> env) {
         this.flags = Map.copyOf(flags);
@@ -37,6 +39,33 @@ final class CommandLineSource implements SettingsParser.Source {
 
     @Override
     public SettingsParser.Raw get(Setting<?> setting) {
+        SettingsParser.Raw raw = given(setting);
+        if (setting == Catalog.RULES && raw.value() != null && raw.value().startsWith(FILE)) {
+            return rulesFile(raw);
+        }
+        return raw;
+    }
+
+    /** {@code file:PATH}: the rules' JSON read from a file, on the command line only (Lambda has no such file). */
+    private SettingsParser.Raw rulesFile(SettingsParser.Raw raw) {
+        Path path = Path.of(raw.value().substring(FILE.length()));
+        String label = raw.label() + " (" + raw.value() + ")";
+        try {
+            return new SettingsParser.Raw(label, Files.readString(path, java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.io.IOException | RuntimeException e) {
+            rulesFileProblem = raw.label() + "=" + Main.shown(raw.value()) + ": cannot read the file (" + e
+                    .getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage())
+                    + "); allowed: the rules' JSON, or file: and the path of a readable UTF-8 file holding it";
+            return new SettingsParser.Raw(label, null);
+        }
+    }
+
+    /** A {@code file:} reference to rules that could not be read: the run must not go on without them. */
+    Optional<String> rulesFileProblem() {
+        return Optional.ofNullable(rulesFileProblem);
+    }
+
+    private SettingsParser.Raw given(Setting<?> setting) {
         if (flags.containsKey(setting)) {
             return new SettingsParser.Raw(label(setting), flags.get(setting));
         }

@@ -3,12 +3,16 @@ package io.github.s3sweeper.cli;
 import io.github.s3sweeper.aws.S3ClientFactory;
 import io.github.s3sweeper.config.Catalog;
 import io.github.s3sweeper.config.InvalidSettingsException;
+import io.github.s3sweeper.config.Overrides;
+import io.github.s3sweeper.config.Rule;
 import io.github.s3sweeper.config.RunRequest;
 import io.github.s3sweeper.config.Setting;
 import io.github.s3sweeper.config.Settings;
 import io.github.s3sweeper.config.SettingsParser;
 import io.github.s3sweeper.config.SweepSettings;
 import io.github.s3sweeper.engine.Budget;
+import io.github.s3sweeper.engine.RuleSweeper;
+import io.github.s3sweeper.engine.SweepListener;
 import io.github.s3sweeper.engine.SweepFailedException;
 import io.github.s3sweeper.engine.Sweeper;
 import io.github.s3sweeper.report.SweepSummary;
@@ -115,14 +119,25 @@ public final class Main {
             }
         }
         SweepSettings sweep = null;
+        List<Rule> rules = List.of();
         if (problems.isEmpty()) {
             try {
                 sweep = request == null ? settings.sweep() : request.overrides().applyTo(settings.sweep());
+                if (!settings.rules().isEmpty()) {
+                    rules = request == null ? settings.rules()
+                            : request.overrides().applyToRules(settings.rules(), false);
+                }
             } catch (InvalidSettingsException e) {
                 problems.addAll(e.problems());
             }
         }
+        if (sweep != null && !rules.isEmpty() && sweep.startAfter() != null
+                && Overrides.resumeRule(rules, sweep.startAfter()) == null) {
+            problems.add(CommandLineSource.label(Catalog.START_AFTER) + "=" + shown(sweep.startAfter()) + ": under no"
+                    + " rule's prefix; allowed: a key under one rule's prefix, as a previous run's resumeAfter gives");
+        }
         source.profileProblem().ifPresent(problems::add);
+        source.rulesFileProblem().ifPresent(problems::add);
         if (sweep != null && options.list() && !sweep.dryRun()) {
             problems.add("--list: lists what a dry run would delete; add --dry-run (-n)");
         }
@@ -132,11 +147,12 @@ public final class Main {
             err.println("Try '" + COMMAND + " --help' for the flags and their environment variables.");
             return BAD_SETTINGS;
         }
-        return sweep(settings, sweep, options, out, err, terminal);
+        return sweep(settings, sweep, rules, options, out, err, terminal);
     }
 
-    private static int sweep(Settings settings, SweepSettings sweep, Options options, PrintStream out,
-                             PrintStream err, BooleanSupplier terminal) {
+    /** @param rules with RULES, each rule's settings (the run sweeps them in turn); else empty */
+    private static int sweep(Settings settings, SweepSettings sweep, List<Rule> rules, Options options,
+                             PrintStream out, PrintStream err, BooleanSupplier terminal) {
         ConsoleListener listener = new ConsoleListener(out, err, options.list(), options.verbose(), sweep.dryRun());
         Budget budget = settings.maxDuration()
                 .map(limit -> {
@@ -148,14 +164,31 @@ public final class Main {
         boolean failed = false;
         String cause = null;
         try (S3Client client = S3ClientFactory.create(settings.s3())) {
-            Sweeper sweeper = new Sweeper(client, Clock.systemUTC(), sweep, listener, budget);
+            Sweeper sweeper = rules.isEmpty() ? new Sweeper(client, Clock.systemUTC(), sweep, listener, budget) : null;
+            RuleSweeper ruleSweeper = rules.isEmpty() ? null : new RuleSweeper(client, Clock.systemUTC(), rules,
+                    sweep, new RuleSweeper.Listener() {
+                        @Override
+                        public SweepListener starting(Rule rule, SweepSettings settings) {
+                            return listener;
+                        }
+
+                        @Override
+                        public void ended(Rule rule, SweepSummary summary, boolean failed) {
+                        }
+                    }, budget);
             // No line while keys or per-entry lines stream to the same terminal: they would tear it.
             boolean progress = !options.quiet() && !options.verbose() && !options.list() && terminal.getAsBoolean();
-            try (ProgressLine line = progress ? ProgressLine.start(sweeper::progress, err) : null) {
+            try (ProgressLine line = progress ? ProgressLine.start(sweeper != null ? sweeper::progress
+                    : ruleSweeper::progress, err) : null) {
                 if (line != null) {
                     listener.errorLinesTo(line::println);
                 }
-                summary = sweeper.run();
+                if (sweeper != null) {
+                    summary = sweeper.run();
+                } else {
+                    Rule first = Overrides.resumeRule(rules, sweep.startAfter());
+                    summary = ruleSweeper.run(first == null ? null : first.name(), sweep.startAfter(), List.of());
+                }
             } catch (SweepFailedException e) {
                 summary = e.summary();
                 failed = true;

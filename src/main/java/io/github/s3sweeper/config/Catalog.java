@@ -60,29 +60,30 @@ public final class Catalog {
                     ValueType.wholeNumber(MIN_RETENTION_DAYS, MAX_RETENTION_DAYS, DAYS_ALLOWED))
             .env("RETENTION_DAYS").flag("--retention-days").byDefault("one of the two is required")
             .template("RetentionDays")
-            .input(FREE, s -> s.age().days(), (b, days) -> b.age(Age.ofDays(days)))
+            .input(FREE, s -> s.age().days(), (b, days) -> b.age(Age.ofDays(days))).perRule()
             .description("delete objects last modified more than this many days ago").build();
 
     public static final Setting<Duration> OLDER_THAN = Setting.named("olderThan", ValueType.AGE)
             .env("OLDER_THAN").flag("--older-than").byDefault("one of the two is required").template("OlderThan")
-            .input(FREE, s -> s.age().duration(), (b, duration) -> b.age(Age.of(duration)))
+            .input(FREE, s -> s.age().duration(), (b, duration) -> b.age(Age.of(duration))).perRule()
             .description("the age threshold as a duration, instead of RETENTION_DAYS").build();
 
     public static final Setting<Boolean> DRY_RUN = Setting.named("dryRun", ValueType.BOOLEAN)
             .env("DRY_RUN").flag("--dry-run").shortFlag("-n").byDefaultValue(false).emptyIsAValue()
             .template("DryRun")
-            .input(TURN_ON_ONLY, SweepSettings::dryRun, SweepSettings.Builder::dryRun)
+            .input(TURN_ON_ONLY, SweepSettings::dryRun, SweepSettings.Builder::dryRun).perRule()
             .description("list and report what would be deleted; delete nothing").build();
 
     public static final Setting<Integer> KEEP_LATEST = Setting.named("keepLatest",
                     ValueType.wholeNumber(0, 100_000))
             .env("KEEP_LATEST").flag("--keep-latest").byDefaultValue(0).template("KeepLatest")
-            .input(RAISE_ONLY, SweepSettings::keepLatest, SweepSettings.Builder::keepLatest)
+            .input(RAISE_ONLY, SweepSettings::keepLatest, SweepSettings.Builder::keepLatest).perRule()
             .description("never delete the N most recently modified selected objects").build();
 
     public static final Setting<GroupBy> GROUP_BY = Setting.named("groupBy", ValueType.text("SPEC", GroupBy.ALLOWED,
                     "", Checks::groupByProblem, GroupBy::parse))
             .env("GROUP_BY").flag("--group-by").byDefault(GroupBy.ONE, "none").template("GroupBy")
+            .perRule(SweepSettings.Builder::groupBy)
             .description("how keys form groups that KEEP_LATEST and the KEEP_HOURLY..KEEP_WITHIN rules apply to, each"
                     + " on its own: depth:1 for each first folder under the prefix, or pattern:GLOB with one (capture)")
             .build();
@@ -95,6 +96,7 @@ public final class Catalog {
 
     public static final Setting<Duration> KEEP_WITHIN = Setting.named("keepWithin", ValueType.AGE)
             .env("KEEP_WITHIN").flag("--keep-within").byDefault(Duration.ZERO, "none").template("KeepWithin")
+            .perRule(SweepSettings.Builder::keepWithin)
             .description("in each group, keep everything modified within this duration of the group's newest object"
                     + " (restic's --keep-within; days are calendar days in TIMEZONE)").build();
 
@@ -102,6 +104,7 @@ public final class Catalog {
                     "an IANA time zone such as Europe/Paris or America/New_York, UTC, or an offset such as +05:30",
                     "", Checks::timezoneProblem, ZoneId::of))
             .env("TIMEZONE").flag("--timezone").byDefault(ZoneOffset.UTC, "UTC").template("Timezone")
+            .perRule(SweepSettings.Builder::timezone)
             .description("the clock the KEEP_HOURLY..KEEP_YEARLY periods and KEEP_WITHIN's days are read on").build();
 
     public static final Setting<Integer> MAX_HELD_OBJECTS = Setting.named("maxHeldObjects",
@@ -118,6 +121,7 @@ public final class Catalog {
         return Setting.named(camel, ValueType.wholeNumber(0, 100_000))
                 .env(period.rule()).flag("--" + period.rule().toLowerCase(java.util.Locale.ROOT).replace('_', '-'))
                 .byDefaultValue(0).template("Keep" + word.charAt(0) + word.substring(1).toLowerCase(java.util.Locale.ROOT))
+                .perRule((b, n) -> b.keep(period, n))
                 .description("in each group, keep the newest object of each of the last N " + name + "s that have"
                         + " objects (restic's --" + period.rule().toLowerCase(java.util.Locale.ROOT)
                         .replace('_', '-') + ")").build();
@@ -134,24 +138,32 @@ public final class Catalog {
     public static final Setting<List<Glob>> INCLUDE = Setting.named("include", ValueType.GLOBS)
             .env("INCLUDE").flag("--include").byDefault("all").template("Include")
             .input(ADD, SweepSettings::includes, (b, globs) -> b.addInclude(globs))
+            .perRule(SweepSettings.Builder::include)
             .description("globs on the key relative to the prefix, where * stays within one / segment (**/*.gz for"
                     + " any depth); an object must match one").build();
 
     public static final Setting<List<Glob>> EXCLUDE = Setting.named("exclude", ValueType.GLOBS)
             .env("EXCLUDE").flag("--exclude").byDefault("none").template("Exclude")
             .input(ADD, SweepSettings::exclude, (b, globs) -> b.addExclude(globs))
+            .perRule(SweepSettings.Builder::exclude)
             .description("globs as for INCLUDE (* within one segment, ** across); an object matching one is never"
                     + " deleted").build();
 
     public static final Setting<Long> MIN_SIZE = Setting.named("minSize", ValueType.SIZE)
             .env("MIN_SIZE").flag("--min-size").byDefault(0L, "none").template("MinSize")
-            .input(FREE, SweepSettings::minSize, SweepSettings.Builder::minSize)
+            .input(FREE, SweepSettings::minSize, SweepSettings.Builder::minSize).perRule()
             .description("only objects of at least this size").build();
 
     public static final Setting<Long> MAX_SIZE = Setting.named("maxSize", ValueType.SIZE)
             .env("MAX_SIZE").flag("--max-size").byDefault(Selection.NO_MAX_SIZE, "none").template("MaxSize")
-            .input(FREE, SweepSettings::maxSize, SweepSettings.Builder::maxSize)
+            .input(FREE, SweepSettings::maxSize, SweepSettings.Builder::maxSize).perRule()
             .description("only objects of at most this size").build();
+
+    public static final Setting<List<Object>> RULES = Setting.named("rules", Rules.TYPE)
+            .env("RULES").flag("--rules").byDefault("no rules: one sweep of PREFIX").template("Rules")
+            .description("a JSON array of named rules, each sweeping its own prefix inside PREFIX with its own age,"
+                    + " filters and keep rules, in turn; on the command line also file:PATH")
+            .build();
 
     public static final Setting<Integer> NONCURRENT_DAYS = Setting.named("noncurrentDays",
                     ValueType.wholeNumber(MIN_RETENTION_DAYS, MAX_RETENTION_DAYS, "a whole number of days from 1 to"
@@ -272,9 +284,10 @@ public final class Catalog {
     /** Every setting, in order. */
     public static final List<Setting<?>> ALL = List.of(BUCKET, ALLOW_WHOLE_BUCKET, PREFIX, RETENTION_DAYS, OLDER_THAN,
             DRY_RUN, KEEP_LATEST, GROUP_BY, KEEP_HOURLY, KEEP_DAILY, KEEP_WEEKLY, KEEP_MONTHLY, KEEP_YEARLY, KEEP_WITHIN,
-            TIMEZONE, MAX_HELD_OBJECTS, MAX_DELETES, INCLUDE, EXCLUDE, MIN_SIZE, MAX_SIZE, NONCURRENT_DAYS, KEEP_NONCURRENT,
-            BYPASS_GOVERNANCE, ABORT_INCOMPLETE_UPLOADS_AFTER, DELETE_CONCURRENCY, LIST_CONCURRENCY, START_AFTER,
-            REGION, ENDPOINT, PROFILE, ATTEMPT_TIMEOUT, SWEEP_NAME, METRICS_NAMESPACE, PROGRESS_INTERVAL, MAX_DURATION,
+            TIMEZONE, MAX_HELD_OBJECTS, MAX_DELETES, INCLUDE, EXCLUDE, MIN_SIZE, MAX_SIZE, RULES, NONCURRENT_DAYS,
+            KEEP_NONCURRENT, BYPASS_GOVERNANCE, ABORT_INCOMPLETE_UPLOADS_AFTER, DELETE_CONCURRENCY, LIST_CONCURRENCY,
+            START_AFTER, REGION, ENDPOINT, PROFILE, ATTEMPT_TIMEOUT, SWEEP_NAME, METRICS_NAMESPACE, PROGRESS_INTERVAL,
+            MAX_DURATION,
             MAX_CHAIN_LINKS, LAMBDA_ENDPOINT);
 
     /** The settings the command line takes, as flags. */

@@ -23,9 +23,10 @@ import java.util.Map;
  * @param startedAt the first run's start
  * @param totals    the counts of the runs before this one, by the summary's field names ({@link #TOTALS})
  * @param frontier  the run before's {@code resumeFrontier}: what it decided beyond its resume point, not listed again
+ * @param rule      with RULES: the rule this run starts with (the run before swept those before it); null without
  */
 public record ChainState(String id, int link, Instant startedAt, Map<String, Long> totals,
-                         List<FrontierEntry> frontier) {
+                         List<FrontierEntry> frontier, String rule) {
 
     public static final String FIELD = "chain";
     /** The summary's counts that add up across a chain's runs. */
@@ -42,7 +43,8 @@ public record ChainState(String id, int link, Instant startedAt, Map<String, Lon
     static final String ALLOWED = "the object a previous run of the chain gives: {\"id\": text of at most 128"
             + " characters, \"link\": a whole number from 2 to 1000, \"startedAt\": an ISO-8601 UTC time not in the"
             + " future, \"totals\": {" + String.join(", ", TOTALS) + ": whole numbers of 0 or more}, \"frontier\": at"
-            + " most 1000 {\"prefix\": a key prefix ending in /, \"after\": a key under it, or none}}";
+            + " most 1000 {\"prefix\": a key prefix ending in /, \"after\": a key under it, or none}, \"rule\": with"
+            + " RULES, the name of the rule to go on with}";
 
     public ChainState {
         totals = Collections.unmodifiableMap(new LinkedHashMap<>(totals));
@@ -65,7 +67,7 @@ public record ChainState(String id, int link, Instant startedAt, Map<String, Lon
         }
         int before = problems.size();
         for (Object key : map.keySet()) {
-            if (!List.of("id", "link", "startedAt", "totals", "frontier").contains(key)) {
+            if (!List.of("id", "link", "startedAt", "totals", "frontier", "rule").contains(key)) {
                 problems.add(label + ": unknown field " + ValueReader.quoted(String.valueOf(key)) + "; allowed: "
                         + ALLOWED);
             }
@@ -112,10 +114,14 @@ public record ChainState(String id, int link, Instant startedAt, Map<String, Lon
             }
         }
         List<FrontierEntry> frontier = frontier(map.get("frontier"), label, problems);
+        Object rule = map.get("rule");
+        if (rule != null && !(rule instanceof String s && s.matches("[A-Za-z0-9._-]{1,64}"))) {
+            problems.add(label + ".rule=" + ValueReader.json(rule) + ": not a rule's name; allowed: " + ALLOWED);
+        }
         if (problems.size() > before) {
             return null;
         }
-        return new ChainState(id, (int) link, startedAt, totals, frontier);
+        return new ChainState(id, (int) link, startedAt, totals, frontier, (String) rule);
     }
 
     private static List<FrontierEntry> frontier(Object value, String label, List<String> problems) {

@@ -86,6 +86,53 @@ public record Overrides(Map<Setting<?>, Object> values) {
         return settings.build();
     }
 
+    /**
+     * A run of RULES: these applied to each rule's settings, each field checked against the rule's value (an input
+     * only tightens what the rule says). The prefix is not an input field here (each rule's is the operator's), and
+     * {@code startAfter} must be a key under one rule's prefix: the run resumes at that rule (see
+     * {@link #resumeRule}), so it is not applied to the rules themselves.
+     *
+     * @param yielding a later run of a chain: safety nets tightened since the chain began win, as in
+     *                 {@link #yieldingToTighter}
+     */
+    public List<Rule> applyToRules(List<Rule> rules, boolean yielding) {
+        List<String> problems = new ArrayList<>();
+        if (values.containsKey(Catalog.PREFIX)) {
+            problems.add(RunRequest.label(Catalog.PREFIX.name()) + "=" + ValueReader.quoted(get(Catalog.PREFIX))
+                    + ": not with RULES, whose rules each sweep their own prefix; allowed: leave it out");
+        }
+        String startAfter = get(Catalog.START_AFTER);
+        if (startAfter != null && resumeRule(rules, startAfter) == null) {
+            problems.add(RunRequest.label(Catalog.START_AFTER.name()) + "=" + ValueReader.quoted(startAfter)
+                    + ": under no rule's prefix; allowed: a key under one rule's prefix, as a previous run's"
+                    + " resumeAfter gives");
+        }
+        Map<Setting<?>, Object> rest = new LinkedHashMap<>(values);
+        rest.remove(Catalog.PREFIX);
+        rest.remove(Catalog.START_AFTER);
+        Overrides others = new Overrides(rest);
+        List<Rule> applied = new ArrayList<>();
+        for (Rule rule : rules) {
+            Overrides these = yielding ? others.yieldingToTighter(rule.sweep()) : others;
+            try {
+                applied.add(new Rule(rule.name(), these.applyTo(rule.sweep())));
+            } catch (InvalidSettingsException e) {
+                e.problems().forEach(problem -> problems.add("rule " + ValueReader.quoted(rule.name()) + ": "
+                        + problem));
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidSettingsException(problems);
+        }
+        return List.copyOf(applied);
+    }
+
+    /** The rule whose prefix holds {@code key}, or null: the rules' prefixes do not overlap. */
+    public static Rule resumeRule(List<Rule> rules, String key) {
+        return key == null ? null : rules.stream().filter(rule -> key.startsWith(rule.prefix())).findFirst()
+                .orElse(null);
+    }
+
     /** What is wrong with moving the configured {@code now} to {@code value}, or null when the change is allowed. */
     private static String beyondChange(Setting<?> setting, Object value, Object now) {
         return switch (setting.change()) {

@@ -60,6 +60,7 @@ public final class Setting<T> {
     private final String templateParameter;
     private final Function<SweepSettings, Object> current;
     private final BiConsumer<SweepSettings.Builder, Object> apply;
+    private final BiConsumer<SweepSettings.Builder, Object> applyToRule;
 
     private Setting(Builder<T> b) {
         this.name = Objects.requireNonNull(b.name, "name");
@@ -79,8 +80,13 @@ public final class Setting<T> {
         this.templateParameter = b.templateParameter;
         this.current = b.current;
         this.apply = b.apply;
+        this.applyToRule = b.ruleApply != null ? b.ruleApply : b.perRule ? b.apply : null;
         if (change != Change.NONE && (current == null || apply == null)) {
             throw new IllegalStateException(name + ": an input field needs how to read and set it");
+        }
+        if (b.perRule && applyToRule == null) {
+            throw new IllegalStateException(name + ": a per-rule setting needs how a rule sets it (input(...) or"
+                    + " perRule(setter))");
         }
     }
 
@@ -175,6 +181,19 @@ public final class Setting<T> {
         apply.accept(builder, value);
     }
 
+    /**
+     * Whether a rule of {@code RULES} may set it for its own prefix: a field of the rule's JSON object under
+     * {@link #name()}, its value the text the variable takes, read by {@link #type()}.
+     */
+    public boolean isPerRule() {
+        return applyToRule != null;
+    }
+
+    /** A rule's value replaces the top-level one in the rule's settings (a rule is the operator's, not an input). */
+    void applyToRule(SweepSettings.Builder builder, Object value) {
+        applyToRule.accept(builder, value);
+    }
+
     @Override
     public String toString() {
         return name;
@@ -197,6 +216,8 @@ public final class Setting<T> {
         private String templateParameter;
         private Function<SweepSettings, Object> current;
         private BiConsumer<SweepSettings.Builder, Object> apply;
+        private boolean perRule;
+        private BiConsumer<SweepSettings.Builder, Object> ruleApply;
 
         private Builder(String name, ValueType<T> type) {
             this.name = name;
@@ -269,6 +290,23 @@ public final class Setting<T> {
             change = how;
             current = (Function<SweepSettings, Object>) now;
             apply = (builder, value) -> set.accept(builder, (T) value);
+            return this;
+        }
+
+        /**
+         * A field of each rule of {@code RULES}, set as the input field sets it ({@link #input}): a rule's value
+         * replaces the top-level one for the rule's prefix.
+         */
+        Builder<T> perRule() {
+            perRule = true;
+            return this;
+        }
+
+        /** A field of each rule of {@code RULES}, set by {@code set} (where the input's setter adds instead). */
+        @SuppressWarnings("unchecked")
+        Builder<T> perRule(BiConsumer<SweepSettings.Builder, T> set) {
+            perRule = true;
+            ruleApply = (builder, value) -> set.accept(builder, (T) value);
             return this;
         }
 

@@ -110,6 +110,11 @@ public final class SettingsParser {
             }
         }
         checkTogether(source, values, read);
+        List<Object> rules = values.get(Catalog.RULES);
+        if (rules != null) {
+            List<Rules.Parsed> parsed = Rules.read(source.get(Catalog.RULES).label(), rules, values, read, problems);
+            values.put(Catalog.RULES, parsed);
+        }
         return values;
     }
 
@@ -186,8 +191,11 @@ public final class SettingsParser {
                 Optional.ofNullable(v.get(Catalog.PROFILE)));
         MetricsSettings metrics = new MetricsSettings(v.get(Catalog.METRICS_NAMESPACE),
                 Optional.ofNullable(v.get(Catalog.SWEEP_NAME)));
+        @SuppressWarnings("unchecked")
+        List<Rules.Parsed> rules = (List<Rules.Parsed>) (Object) v.get(Catalog.RULES);
         return new Settings(sweep, s3, metrics, v.get(Catalog.PROGRESS_INTERVAL),
                 Optional.ofNullable(v.get(Catalog.MAX_DURATION)), new ChainSettings(v.get(Catalog.MAX_CHAIN_LINKS),
-                Optional.ofNullable(v.get(Catalog.LAMBDA_ENDPOINT))));
+                Optional.ofNullable(v.get(Catalog.LAMBDA_ENDPOINT))),
+                rules == null ? List.of() : Rules.assemble(rules, sweep));
     }
 }

@@ -31,7 +31,8 @@ public final class Transient {
     public static boolean isTransient(Throwable e) {
         if (e instanceof S3Exception s3) {
             String code = s3.awsErrorDetails() == null ? null : s3.awsErrorDetails().errorCode();
-            return TRANSIENT_STATUS.contains(s3.statusCode()) || CODES.contains(code);
+            // An error without a code (a body-less answer) is not one of S3's codes: Set.of refuses to look null up.
+            return TRANSIENT_STATUS.contains(s3.statusCode()) || code != null && CODES.contains(code);
         }
         if (e instanceof ApiCallAttemptTimeoutException) {
             return true;

@@ -33,8 +33,8 @@ import java.util.function.Function;
  * The child of a Distributed Map (template-distributed.yaml): deletes the expired objects of one batch of a listing
  * the state machine made, with the same settings, rules and delete machinery as {@link SweepHandler}, and returns
  * the batch's counts. The cutoff is counted from the execution's start ({@code BatchInput.runStartedAt}), so every
- * batch of one run has the same. Settings that need the whole listing are refused: KEEP_LATEST above 0, MAX_DELETES
- * NONCURRENT_DAYS and ABORT_INCOMPLETE_UPLOADS_AFTER.
+ * batch of one run has the same. Settings that need the whole listing are refused: KEEP_LATEST above 0, the
+ * calendar rules and KEEP_WITHIN, MAX_DELETES, NONCURRENT_DAYS, ABORT_INCOMPLETE_UPLOADS_AFTER, and RULES.
  *
  * <p>A batch in which S3 refused entries returns nothing: it throws {@link BatchFailedException}, whose message is the
  * batch's counts as JSON, so the Map counts the child as failed (ToleratedFailurePercentage), ResultWriter keeps the
@@ -134,6 +134,9 @@ public final class BatchHandler implements RequestHandler<Map<String, Object>, M
         refuse(env, Catalog.ABORT_INCOMPLETE_UPLOADS_AFTER, v -> true, "the Map's readers list objects, not incomplete"
                 + " multipart uploads, and each batch sees only its own items", "empty in this mode (the"
                 + " function mode aborts incomplete uploads)", problems);
+        refuse(env, Catalog.RULES, v -> !v.matches("\\[\\s*]"), "each rule is a sweep of its own prefix with its own"
+                + " settings, and the Map's batches are items of one listing under one set of settings", "empty in this"
+                + " mode (the function mode sweeps RULES; or deploy one Distributed Map per rule)", problems);
         if (!problems.isEmpty()) {
             throw new InvalidSettingsException(problems);
         }

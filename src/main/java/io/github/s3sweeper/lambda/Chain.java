@@ -25,8 +25,13 @@ import java.util.OptionalLong;
  * @param id        the chain's id: its first run's request id
  * @param startedAt the chain's start: every run's cutoff is reckoned from it
  * @param before    the totals of the runs before this one
+ * @param rule      with RULES: the rule this run starts with, as the run before said; null for the first rule
+ *
+ * <p>With RULES, a run the time budget stopped hands on the rule it stopped in (or the first it left unstarted) with
+ * its resume point: the next run starts there, and the rules after it follow; the rules before it, swept whole by
+ * earlier runs, are neither swept nor counted again.
  */
-record Chain(int link, String id, Instant startedAt, Map<String, Long> before) {
+record Chain(int link, String id, Instant startedAt, Map<String, Long> before, String rule) {
 
     /** Why a chain ended, as its summary line's {@code stoppedBy} says it. */
     enum End {
@@ -54,11 +59,11 @@ record Chain(int link, String id, Instant startedAt, Map<String, Long> before) {
     static Chain of(RunRequest request, String requestId, Instant now) {
         ChainState state = request.chain();
         if (state == null) {
-            return new Chain(1, requestId, now, Map.of());
+            return new Chain(1, requestId, now, Map.of(), null);
         }
         // A start after now was refused with the input; one a little after (another machine's clock) counts as now.
         Instant start = state.startedAt().isAfter(now) ? now : state.startedAt();
-        return new Chain(state.link(), state.id(), start, state.totals());
+        return new Chain(state.link(), state.id(), start, state.totals(), state.rule());
     }
 
     /**
@@ -68,6 +73,18 @@ record Chain(int link, String id, Instant startedAt, Map<String, Long> before) {
      * @return null to go on, else why the chain ends here
      */
     End next(SweepSummary summary, String startedAfter, int maxLinks, OptionalLong maxDeletes) {
+        return next(summary, startedAfter, null, null, maxLinks, maxDeletes);
+    }
+
+    /**
+     * As {@link #next(SweepSummary, String, int, OptionalLong)} for a run of RULES, which moves on also when it stopped
+     * in a later rule than it started with.
+     *
+     * @param startedRule the rule the run started with (null: the first, or no rules)
+     * @param resumeRule  the rule the next run would start with (null: no rules)
+     */
+    End next(SweepSummary summary, String startedAfter, String startedRule, String resumeRule, int maxLinks,
+             OptionalLong maxDeletes) {
         if (summary.complete()) {
             return End.COMPLETE;
         }
@@ -85,10 +102,18 @@ record Chain(int link, String id, Instant startedAt, Map<String, Long> before) {
             return End.MAX_LINKS;
         }
         String resume = summary.resumeAfter();
+        if (resumeRule != null && !resumeRule.equals(startedRule == null ? firstRule(summary) : startedRule)) {
+            return null; // a later rule than this run started with: the rules before it are done
+        }
         if (resume == null || (startedAfter != null && Keys.compare(resume, startedAfter) <= 0)) {
             return End.NO_PROGRESS;
         }
         return null;
+    }
+
+    /** The rule a run of RULES started with: the first it reports. */
+    private static String firstRule(SweepSummary summary) {
+        return summary.rules() == null || summary.rules().isEmpty() ? null : summary.rules().get(0).rule();
     }
 
     /** What the cap counts: entries sent for deletion (or, on a dry run, that would have been). */
@@ -111,9 +136,19 @@ record Chain(int link, String id, Instant startedAt, Map<String, Long> before) {
      * by what the chain has chosen so far, and the chain's state.
      */
     Map<String, Object> nextInput(RunRequest request, SweepSummary summary, OptionalLong maxDeletes) {
+        return nextInput(request, summary, maxDeletes, null);
+    }
+
+    /** @param resumeRule with RULES: the rule the next run starts with, after {@code resumeAfter} when there is one */
+    Map<String, Object> nextInput(RunRequest request, SweepSummary summary, OptionalLong maxDeletes,
+                                  String resumeRule) {
         Map<String, Object> input = new LinkedHashMap<>(request.given());
         input.remove(ChainState.FIELD);
-        input.put("startAfter", summary.resumeAfter());
+        if (resumeRule != null && summary.resumeAfter() == null) {
+            input.remove("startAfter"); // the rule from its start
+        } else {
+            input.put("startAfter", summary.resumeAfter());
+        }
         if (summary.dryRun()) {
             // A chain that began as a dry run stays one, whatever DRY_RUN says by the time its next run starts.
             input.put("dryRun", true);
@@ -130,6 +165,9 @@ record Chain(int link, String id, Instant startedAt, Map<String, Long> before) {
         if (!summary.resumeFrontier().isEmpty()) {
             // What the run decided beyond its resume point, as its summary writes it: the next one does not list it.
             chain.put("frontier", summary.toMap().get("resumeFrontier"));
+        }
+        if (resumeRule != null) {
+            chain.put("rule", resumeRule);
         }
         input.put(ChainState.FIELD, chain);
         return input;

@@ -51,7 +51,7 @@ final class RunMetrics {
      */
     static String record(SweepSummary summary, String namespace, String sweep, Instant timestamp,
                          Map<String, Object> properties) {
-        return record(summary, namespace, sweep, timestamp, properties, null, 0);
+        return record(summary, namespace, sweep, timestamp, properties, null, 0, null);
     }
 
     /**
@@ -61,15 +61,25 @@ final class RunMetrics {
      */
     static String chainRecord(SweepSummary chain, int links, String namespace, String sweep, Instant timestamp,
                               Map<String, Object> properties) {
-        return record(chain, namespace, sweep, timestamp, properties, CHAIN_SCOPE, links);
+        return record(chain, namespace, sweep, timestamp, properties, CHAIN_SCOPE, links, null);
     }
 
+    /**
+     * A rule's record, in a run of RULES: its summary's metrics under the dimensions {@code Sweep} and {@code Rule},
+     * beside the run's total record (under {@code Sweep} alone, as without rules).
+     */
+    static String ruleRecord(SweepSummary rule, String namespace, String sweep, Instant timestamp,
+                             Map<String, Object> properties) {
+        return record(rule, namespace, sweep, timestamp, properties, null, 0, rule.rule());
+    }
+
+    static final String RULE = "Rule";
     static final String SCOPE = "Scope";
     static final String CHAIN_SCOPE = "chain";
     static final String CHAIN_LINKS = "ChainLinks";
 
     private static String record(SweepSummary summary, String namespace, String sweep, Instant timestamp,
-                                 Map<String, Object> properties, String scope, int links) {
+                                 Map<String, Object> properties, String scope, int links, String rule) {
         List<Map<String, Object>> definitions = new ArrayList<>();
         for (Metric metric : METRICS) {
             Map<String, Object> definition = new LinkedHashMap<>();
@@ -82,7 +92,8 @@ final class RunMetrics {
         }
         Map<String, Object> directive = new LinkedHashMap<>();
         directive.put("Namespace", namespace);
-        directive.put("Dimensions", List.of(scope == null ? List.of(DIMENSION) : List.of(DIMENSION, SCOPE)));
+        directive.put("Dimensions", List.of(scope != null ? List.of(DIMENSION, SCOPE)
+                : rule != null ? List.of(DIMENSION, RULE) : List.of(DIMENSION)));
         directive.put("Metrics", definitions);
         Map<String, Object> aws = new LinkedHashMap<>();
         aws.put("Timestamp", timestamp.toEpochMilli());
@@ -93,6 +104,9 @@ final class RunMetrics {
         record.put(DIMENSION, sweep);
         if (scope != null) {
             record.put(SCOPE, scope);
+        }
+        if (rule != null) {
+            record.put(RULE, rule);
         }
         for (Metric metric : METRICS) {
             record.put(metric.name(), metric.value().applyAsLong(summary));

@@ -7,12 +7,16 @@ import io.github.s3sweeper.aws.LambdaInvoker;
 import io.github.s3sweeper.aws.S3ClientFactory;
 import io.github.s3sweeper.config.Catalog;
 import io.github.s3sweeper.config.InvalidSettingsException;
+import io.github.s3sweeper.config.Overrides;
+import io.github.s3sweeper.config.Rule;
 import io.github.s3sweeper.config.RunRequest;
 import io.github.s3sweeper.config.S3Settings;
 import io.github.s3sweeper.config.Settings;
 import io.github.s3sweeper.config.SettingsParser;
 import io.github.s3sweeper.config.SweepSettings;
 import io.github.s3sweeper.engine.Budget;
+import io.github.s3sweeper.engine.RuleSweeper;
+import io.github.s3sweeper.engine.SweepListener;
 import io.github.s3sweeper.engine.SweepFailedException;
 import io.github.s3sweeper.engine.Sweeper;
 import io.github.s3sweeper.report.SweepSummary;
@@ -110,6 +114,9 @@ public final class SweepHandler implements RequestHandler<Map<String, Object>, S
         Budget budget = Budget.ofRemaining(context.getRemainingTimeInMillis(), System::nanoTime);
         // Every run of a chain decides against the chain's start, so the chain deletes what one run would have.
         Clock runClock = Clock.fixed(chain.startedAt(), java.time.ZoneOffset.UTC);
+        if (!invocation.rules().isEmpty()) {
+            return sweepRules(invocation, chain, runLog, log, budget, runClock, sweepName, context);
+        }
         Sweeper sweeper = new Sweeper(clients.apply(invocation.settings().s3()), runClock, sweep, runLog, budget);
         SweepSummary summary;
         // The progress lines stop before the catch below or the report after it: none comes after the summary.
@@ -148,6 +155,70 @@ public final class SweepHandler implements RequestHandler<Map<String, Object>, S
         return summary;
     }
 
+    /**
+     * A run of RULES: each rule in turn ({@link RuleSweeper}), its lines carrying its {@code rule} field, its summary
+     * line and its metrics (dimensions Sweep and Rule) as it ends; then, as for one sweep, the chain's next run if the
+     * time budget stopped it, and the total's summary line and metrics (dimension Sweep). A rule that failed fails the
+     * run once every rule has run, as one sweep's failed keys do.
+     */
+    private SweepSummary sweepRules(Invocation invocation, Chain chain, RunLog runLog, JsonLog log, Budget budget,
+                                    Clock runClock, String sweepName, Context context) {
+        SweepSettings sweep = invocation.sweep();
+        JsonLog base = log;
+        RuleSweeper.Listener listener = new RuleSweeper.Listener() {
+            @Override
+            public SweepListener starting(Rule rule, SweepSettings settings) {
+                RunLog ruleLog = new RunLog(base.with("rule", rule.name()), settings.dryRun());
+                ruleLog.start(invocation.request().trigger(), settings.bucket(), settings.prefix(),
+                        settings.age().iso(), invocation.request().overrides().fields());
+                return ruleLog;
+            }
+
+            @Override
+            public void ended(Rule rule, SweepSummary summary, boolean failed) {
+                JsonLog ruleLog = base.with("rule", rule.name());
+                new RunLog(ruleLog, summary.dryRun()).summary(summary);
+                if (env.containsKey(FUNCTION_NAME)) {
+                    Map<String, Object> properties = new LinkedHashMap<>();
+                    properties.put("level", ruleLog.alwaysLevel());
+                    properties.put("function_request_id", context.getAwsRequestId());
+                    ruleLog.always(RunMetrics.ruleRecord(summary, invocation.settings().metrics().namespace(),
+                            sweepName, clock.instant(), properties));
+                }
+            }
+        };
+        RuleSweeper sweeper = new RuleSweeper(clients.apply(invocation.settings().s3()), runClock, invocation.rules(),
+                sweep, listener, budget);
+        SweepSummary summary;
+        SweepFailedException failure = null;
+        Duration every = progressInterval != null ? progressInterval : invocation.settings().progressInterval();
+        try (ProgressLog progress = ProgressLog.start(sweeper::progress, runLog, every)) {
+            summary = sweeper.run(invocation.startRule(), sweep.startAfter(), sweep.resumeFrontier());
+        } catch (SweepFailedException e) {
+            summary = e.summary();
+            failure = e;
+        }
+        String resumeRule = sweeper.resumeRule();
+        Chain.End end = chain.next(summary, sweep.startAfter(), invocation.startRule(), resumeRule,
+                maxLinks(invocation), sweep.maxDeletes());
+        RuntimeException notContinued = end == null ? goOn(chain, invocation, summary, log, resumeRule) : null;
+        report(summary, runLog, log, invocation, sweepName, context);
+        if (failure != null) {
+            runLog.detail(failure);
+        }
+        if (notContinued != null) {
+            throw notContinued;
+        }
+        if (end == null) {
+            return summary;
+        }
+        endChain(chain, end, summary, log, invocation, sweepName, context);
+        if (failure != null) {
+            throw failure.withoutTrace();
+        }
+        return summary;
+    }
+
     private static void sleep(Duration duration) {
         try {
             Thread.sleep(duration.toMillis());
@@ -168,7 +239,14 @@ public final class SweepHandler implements RequestHandler<Map<String, Object>, S
      *         reported: the run fails, and Lambda's retry of it, or the next tick, goes on from the same place
      */
     private RuntimeException goOn(Chain chain, Invocation invocation, SweepSummary summary, JsonLog log) {
-        Map<String, Object> input = chain.nextInput(invocation.request(), summary, invocation.sweep().maxDeletes());
+        return goOn(chain, invocation, summary, log, null);
+    }
+
+    /** @param resumeRule with RULES: the rule the next run starts with */
+    private RuntimeException goOn(Chain chain, Invocation invocation, SweepSummary summary, JsonLog log,
+                                  String resumeRule) {
+        Map<String, Object> input = chain.nextInput(invocation.request(), summary, invocation.sweep().maxDeletes(),
+                resumeRule);
         String function = env.get(FUNCTION_NAME);
         try {
             invokers.apply(invocation.settings()).invokeAsync(function, io.github.s3sweeper.report.Json.write(input));
@@ -185,8 +263,12 @@ public final class SweepHandler implements RequestHandler<Map<String, Object>, S
         fields.put("nextLink", chain.link() + 1);
         fields.put("maxChainLinks", invocation.settings().chain().maxLinks());
         fields.put("startAfter", summary.resumeAfter());
+        if (resumeRule != null) {
+            fields.put("rule", resumeRule);
+        }
         log.log(LogLevel.INFO, "chainContinued", "Continued in run " + (chain.link() + 1) + " of at most "
-                + invocation.settings().chain().maxLinks() + ", after " + summary.resumeAfter(), fields);
+                + invocation.settings().chain().maxLinks() + (resumeRule == null ? "" : ", at rule " + resumeRule)
+                + ", after " + summary.resumeAfter(), fields);
         return null;
     }
 
@@ -297,7 +379,8 @@ public final class SweepHandler implements RequestHandler<Map<String, Object>, S
             throw new InvalidSettingsException(problems);
         }
         if (request.chain() == null) {
-            return new Invocation(settings, request, request.overrides().applyTo(settings.sweep()));
+            SweepSettings sweep = request.overrides().applyTo(settings.sweep());
+            return withRules(settings, request, sweep);
         }
         // A later run of a chain: a safety net tightened since the chain began applies, tighter than its input. The
         // incomplete uploads were the first run's: it went through them before its objects.
@@ -306,10 +389,34 @@ public final class SweepHandler implements RequestHandler<Map<String, Object>, S
         if (!request.chain().frontier().isEmpty()) {
             sweep = sweep.withResumeFrontier(request.chain().frontier());
         }
-        return new Invocation(settings, request, sweep);
+        return withRules(settings, request, sweep);
     }
 
-    /** The environment's settings, the input, and the settings of this run: the first with the second applied. */
-    private record Invocation(Settings settings, RunRequest request, SweepSettings sweep) {
+    /** With RULES: the input applied to each rule, and the rule the run starts with. */
+    private static Invocation withRules(Settings settings, RunRequest request, SweepSettings sweep) {
+        if (settings.rules().isEmpty()) {
+            return new Invocation(settings, request, sweep, List.of(), null);
+        }
+        List<Rule> rules = request.overrides().applyToRules(settings.rules(), request.chain() != null);
+        String chainRule = request.chain() != null ? request.chain().rule() : null;
+        if (chainRule != null && rules.stream().noneMatch(rule -> rule.name().equals(chainRule))) {
+            throw new InvalidSettingsException(List.of("input field \"chain\".rule=" + io.github.s3sweeper.report.Json
+                    .write(chainRule) + ": no such rule in RULES (changed since the chain began); allowed: the name of"
+                    + " one of RULES' rules"));
+        }
+        String startRule = chainRule;
+        if (startRule == null && sweep.startAfter() != null) {
+            Rule holding = Overrides.resumeRule(rules, sweep.startAfter());
+            startRule = holding == null ? null : holding.name();
+        }
+        return new Invocation(settings, request, sweep, rules, startRule);
+    }
+
+    /**
+     * The environment's settings, the input, and the settings of this run: the first with the second applied; with
+     * RULES, each rule's settings with the input applied, and the rule the run starts with (null: the first).
+     */
+    private record Invocation(Settings settings, RunRequest request, SweepSettings sweep, List<Rule> rules,
+                              String startRule) {
     }
 }

@@ -56,15 +56,20 @@ import java.util.Objects;
  * @param stoppedBy            when not complete, why: {@value #TIME_BUDGET} or {@value #LISTING_FAILED}
  * @param failure              when the run failed: its cause in one line, with the remedy where one is known
  * @param durationMs           the run's wall-clock time
+ * @param rule                 a rule's summary (an entry of {@code rules}): the rule's name; null otherwise
  * @param resumeFrontier       when not complete: sub-prefixes after {@code resumeAfter} already decided whole (no
  *                             {@code after}) or up to their {@code after} key, at most 1,000 and 64 KiB of keys, the
  *                             earliest; a run resumed after {@code resumeAfter} with it does not list them again.
  *                             Empty when complete, or when nothing beyond {@code resumeAfter} is known decided
+ * @param rules                a run of RULES: each rule's summary, in order, this one their total (sums of the
+ *                             counts; complete only when all are; the age and the prefix the top-level settings');
+ *                             null, and left out of the JSON, for a run without rules
  *
  * <p>Build one by name with {@link #builder()}. The components stay flat and in this order because they are the
  * contract: {@link #toMap()}, and the Lambda runtime's serializer, which writes the handler's response from them.
  */
 public record SweepSummary(
+        String rule,
         String bucket,
         String prefix,
         Integer retentionDays,
@@ -104,7 +109,8 @@ public record SweepSummary(
         String stoppedBy,
         String failure,
         long durationMs,
-        List<FrontierEntry> resumeFrontier) {
+        List<FrontierEntry> resumeFrontier,
+        List<SweepSummary> rules) {
 
     public static final int MAX_ERRORS = 100;
     /** The run stopped listing a margin before the function's timeout, so that it could report. */
@@ -115,6 +121,7 @@ public record SweepSummary(
     public static final String KEEP_RULES_MEMORY = "keepRulesMemory";
 
     public SweepSummary {
+        rules = rules == null ? null : List.copyOf(rules);
         Objects.requireNonNull(bucket, "bucket");
         Objects.requireNonNull(prefix, "prefix");
         Objects.requireNonNull(olderThan, "olderThan");
@@ -133,6 +140,25 @@ public record SweepSummary(
         return new Builder();
     }
 
+    /** This summary as the rule {@code name}'s. */
+    public SweepSummary withRule(String name) {
+        return copy(name, rules);
+    }
+
+    /** This summary as the total of the rules' {@code summaries}. */
+    public SweepSummary withRules(List<SweepSummary> summaries) {
+        return copy(rule, summaries);
+    }
+
+    private SweepSummary copy(String rule, List<SweepSummary> rules) {
+        return new SweepSummary(rule, bucket, prefix, retentionDays, olderThan, cutoff, dryRun, versioning, scanned,
+                matched, expired, keptLatest, keptByRule, groups, heldPeak, deleted, failed, locked, capped, leftByCap,
+                bytesDeleted, noncurrentDays, noncurrentCutoff, versionsScanned, noncurrentDeleted,
+                deleteMarkersDeleted, uploadsCutoff, uploadsScanned, uploadsExpired, uploadsAborted, uploadsFailed,
+                errors, lockedKeys, listRequests, deleteRequests, complete, resumeAfter, stoppedBy, failure, durationMs,
+                resumeFrontier, rules);
+    }
+
     /** Chosen entries still in the bucket after this run (all of them on a dry run). */
     public long left() {
         return expired - deleted;
@@ -141,6 +167,9 @@ public record SweepSummary(
     /** The fields in their documented order, as the JSON line and the handler's response show them. */
     public Map<String, Object> toMap() {
         Map<String, Object> map = new LinkedHashMap<>();
+        if (rule != null) {
+            map.put("rule", rule);
+        }
         map.put("bucket", bucket);
         map.put("prefix", prefix);
         map.put("retentionDays", retentionDays);
@@ -181,6 +210,9 @@ public record SweepSummary(
         map.put("failure", failure);
         map.put("durationMs", durationMs);
         map.put("resumeFrontier", resumeFrontier.stream().map(SweepSummary::frontierMap).toList());
+        if (rules != null) {
+            map.put("rules", rules.stream().map(SweepSummary::toMap).toList());
+        }
         return map;
     }
 
@@ -209,6 +241,9 @@ public record SweepSummary(
         String mode = dryRun ? " (dry run: nothing deleted)" : "";
         String threshold = AgeWords.of(retentionDays, olderThan);
         StringBuilder account = new StringBuilder();
+        if (rules != null) {
+            return totalAccount(mode);
+        }
         // The cause first: it is what the reader of a failed run is looking for.
         if (failure != null) {
             account.append("FAILED: ").append(failure).append('\n');
@@ -259,6 +294,59 @@ public record SweepSummary(
                     : String.format("%nThe listing failed after %s: keys after it were not examined", resumeAfter));
         }
         return account.toString();
+    }
+
+    /** A run of rules: one line per rule, then the totals. */
+    private String totalAccount(String mode) {
+        StringBuilder account = new StringBuilder();
+        if (failure != null) {
+            account.append("FAILED: ").append(failure).append('\n');
+        }
+        account.append("s3-sweeper run of ").append(rules.size()).append(rules.size() == 1 ? " rule" : " rules")
+                .append(mode).append('\n')
+                .append(String.format("Bucket:                %s (versioning: %s)%n", bucket, versioning))
+                .append(String.format("Prefix:                %s%n", prefix.isEmpty() ? "(whole bucket)" : prefix));
+        for (SweepSummary r : rules) {
+            account.append(String.format("Rule %s (%s, %s): %s%n", r.rule(), r.prefix(),
+                    AgeWords.of(r.retentionDays(), r.olderThan()), r.ruleLine()));
+        }
+        account.append(String.format("Objects scanned:       %d (%d selected by the filters)%n", scanned, matched));
+        if (keptLatest > 0) {
+            account.append(String.format("Kept as newest:        %d%n", keptLatest));
+        }
+        account.append(String.format("To delete:             %d%n", expired))
+                .append(String.format("Deleted:               %d (%d bytes)%n", deleted, bytesDeleted))
+                .append(String.format("Failed:                %d%n", failed));
+        if (locked > 0) {
+            account.append(String.format("Locked (Object Lock):  %d%n", locked));
+        }
+        if (capped) {
+            account.append(String.format("Left by MAX_DELETES:   %d%n", leftByCap));
+        }
+        account.append(String.format("Left to delete:        %d", left()));
+        if (TIME_BUDGET.equals(stoppedBy)) {
+            account.append(String.format("%nStopped early to stay within the time limit; resume after: %s",
+                    resumeAfter));
+        }
+        return account.toString();
+    }
+
+    /** A rule's counts in one line. */
+    private String ruleLine() {
+        StringBuilder line = new StringBuilder(String.format("scanned %d, to delete %d, deleted %d, failed %d",
+                scanned, expired, deleted, failed));
+        if (keptLatest > 0) {
+            line.append(", kept as newest ").append(keptLatest);
+        }
+        if (capped) {
+            line.append(", left by MAX_DELETES ").append(leftByCap);
+        }
+        if (!complete) {
+            line.append(TIME_BUDGET.equals(stoppedBy) ? (scanned == 0 && resumeAfter == null
+                    ? ", not run (time limit)" : ", stopped by the time limit after " + resumeAfter)
+                    : ", listing failed");
+        }
+        return line.toString();
     }
 
     /** Fills a {@link SweepSummary} by name; each method sets the component of the same name. */
@@ -502,13 +590,13 @@ public record SweepSummary(
         }
 
         public SweepSummary build() {
-            return new SweepSummary(bucket, prefix, retentionDays, olderThan, cutoff, dryRun, versioning, scanned,
+            return new SweepSummary(null, bucket, prefix, retentionDays, olderThan, cutoff, dryRun, versioning, scanned,
                     matched, expired, keptLatest, keptByRule, groups, heldPeak, deleted, failed, locked, leftByCap > 0,
                     leftByCap, bytesDeleted, noncurrentDays, noncurrentCutoff, versionsScanned, noncurrentDeleted,
                     deleteMarkersDeleted, uploadsCutoff, uploadsScanned, uploadsExpired, uploadsAborted, uploadsFailed,
                     errors,
                     lockedKeys, listRequests, deleteRequests, complete, resumeAfter, stoppedBy, failure, durationMs,
-                    resumeFrontier);
+                    resumeFrontier, null);
         }
     }
 }

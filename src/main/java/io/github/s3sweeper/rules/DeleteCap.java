@@ -6,7 +6,8 @@ import java.util.OptionalLong;
  * What becomes of each entry the retention rules chose, in the order they chose them: the first {@code MAX_DELETES}
  * go to S3 (on a dry run they are only counted: nothing is ever sent), every later one is left by the cap. Once
  * the cap is reached it stays reached, so the entries a run sends are exactly a prefix of what it chose, in
- * listing order.
+ * listing order. A cap of 0 leaves everything: what a rule of {@code RULES} gets once the rules before it used the
+ * invocation's whole cap.
  */
 public final class DeleteCap {
 
@@ -24,8 +25,9 @@ public final class DeleteCap {
     private long taken;
 
     public DeleteCap(OptionalLong maxDeletes, boolean dryRun) {
-        if (maxDeletes.isPresent() && maxDeletes.getAsLong() < 1) {
-            throw new IllegalArgumentException("MAX_DELETES must be at least 1");
+        // 0: an earlier rule of the same run used the whole cap (the setting itself is at least 1).
+        if (maxDeletes.isPresent() && maxDeletes.getAsLong() < 0) {
+            throw new IllegalArgumentException("MAX_DELETES must be at least 0");
         }
         this.maxDeletes = maxDeletes;
         this.dryRun = dryRun;

@@ -72,6 +72,50 @@ class CommandLineIT extends FilesystemS3Test {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void rulesFromAFileSweepEachRulesPrefixAndTheJsonHoldsEachRulesSummaryBesideTheTotal(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws java.io.IOException {
+        java.nio.file.Path rules = java.nio.file.Files.writeString(dir.resolve("rules.json"), """
+                [{"name": "gz", "prefix": "logs/a/", "include": "*.gz", "keepLatest": 1},
+                 {"name": "txt", "prefix": "logs/b/", "olderThan": "45d"}]
+                """);
+
+        int status = run("--bucket", bucket, "--prefix", "logs/", "--retention-days", "30", "--rules",
+                "file:" + rules, "-o", "json");
+
+        assertThat(status).as(stderr()).isEqualTo(Main.OK);
+        Map<String, Object> json = LogLines.parse(stdout());
+        assertThat(json).containsEntry("prefix", "logs/").containsEntry("deleted", 2).containsEntry("complete", true);
+        assertThat((List<Map<String, Object>>) json.get("rules")).satisfiesExactly(
+                gz -> assertThat(gz).containsEntry("rule", "gz").containsEntry("deleted", 1)
+                        .containsEntry("keptLatest", 1),
+                txt -> assertThat(txt).containsEntry("rule", "txt").containsEntry("deleted", 1));
+        assertThat(keys()).containsExactly("logs/a/old-1.gz", "logs/b/fresh.gz", "other/old.gz");
+    }
+
+    @Test
+    void theAccountOfARunOfRulesHasALinePerRuleAndTheTotals() {
+        int status = run("--bucket", bucket, "--prefix", "logs/", "--retention-days", "30", "-n", "--rules",
+                "[{\"name\":\"a\",\"prefix\":\"logs/a/\"},{\"name\":\"b\",\"prefix\":\"logs/b/\"}]");
+
+        assertThat(status).as(stderr()).isEqualTo(Main.OK);
+        assertThat(stdout()).contains("s3-sweeper run of 2 rules (dry run: nothing deleted)",
+                "Rule a (logs/a/, 30 days): scanned 2, to delete 2, deleted 0, failed 0",
+                "Rule b (logs/b/, 30 days): scanned 2, to delete 1, deleted 0, failed 0",
+                "To delete:             3");
+        assertThat(keys()).hasSize(5);
+    }
+
+    @Test
+    void aStartAfterUnderNoRulesPrefixIsRefused() {
+        int status = run("--bucket", bucket, "--prefix", "logs/", "--retention-days", "30", "--start-after",
+                "logs/c/x", "--rules", "[{\"name\":\"a\",\"prefix\":\"logs/a/\"}]");
+
+        assertThat(status).isEqualTo(Main.BAD_SETTINGS);
+        assertThat(stderr()).contains("--start-after=\"logs/c/x\": under no rule's prefix");
+    }
+
+    @Test
     void listStreamsTheKeysThatWouldGoOnePerLineAndDeletesNothing() {
         int status = run("--bucket", bucket, "--prefix", "logs/", "--retention-days", "30", "-n", "--list");
 

@@ -31,6 +31,7 @@ class CommandLineSourceTest {
             Map.entry(Catalog.MAX_HELD_OBJECTS, "5000"),
             Map.entry(Catalog.INCLUDE, "*.gz"), Map.entry(Catalog.EXCLUDE, "keep/**"),
             Map.entry(Catalog.MIN_SIZE, "1KB"), Map.entry(Catalog.MAX_SIZE, "1GiB"),
+            Map.entry(Catalog.RULES, "[{\"name\":\"db\",\"prefix\":\"logs/db/\",\"keepLatest\":3}]"),
             Map.entry(Catalog.NONCURRENT_DAYS, "9"), Map.entry(Catalog.KEEP_NONCURRENT, "2"),
             Map.entry(Catalog.BYPASS_GOVERNANCE, "true"),
             Map.entry(Catalog.ABORT_INCOMPLETE_UPLOADS_AFTER, "7d"), Map.entry(Catalog.DELETE_CONCURRENCY, "3"),
@@ -45,6 +46,34 @@ class CommandLineSourceTest {
 
     private static Settings parse(Map<Setting<?>, String> flags, Map<String, String> env) {
         return SettingsParser.parse(new CommandLineSource(flags, env));
+    }
+
+    @Test
+    void rulesFromAFileAreTheRulesItsJsonWrites(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        String json = SAMPLES.get(Catalog.RULES);
+        java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve("rules.json"), json);
+
+        Settings fromFile = parse(Map.of(Catalog.RULES, "file:" + file), BASE);
+        Map<String, String> byVariable = new HashMap<>(BASE);
+        byVariable.put("RULES", "file:" + file);
+        Settings fromVariableFile = parse(Map.of(), byVariable);
+
+        assertThat(fromFile).isEqualTo(parse(Map.of(Catalog.RULES, json), BASE)).isEqualTo(fromVariableFile);
+        assertThat(fromFile.rules()).singleElement().satisfies(rule -> {
+            assertThat(rule.name()).isEqualTo("db");
+            assertThat(rule.sweep().keepLatest()).isEqualTo(3);
+        });
+    }
+
+    @Test
+    void aRulesFileThatCannotBeReadIsAProblemNotNoRules(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        CommandLineSource source = new CommandLineSource(Map.of(Catalog.RULES, "file:" + dir.resolve("missing.json")),
+                BASE);
+        SettingsParser.parse(source);
+
+        assertThat(source.rulesFileProblem()).hasValueSatisfying(problem -> assertThat(problem)
+                .startsWith("--rules/RULES=").contains("cannot read the file").contains("NoSuchFileException"));
     }
 
     @Test

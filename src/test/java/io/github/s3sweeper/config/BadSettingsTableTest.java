@@ -92,7 +92,7 @@ class BadSettingsTableTest {
     static final List<String> SETTINGS = List.of("BUCKET_NAME", "PREFIX", "RETENTION_DAYS", "OLDER_THAN", "DRY_RUN",
             "ALLOW_WHOLE_BUCKET", "KEEP_LATEST", "GROUP_BY", "KEEP_HOURLY", "KEEP_DAILY", "KEEP_WEEKLY", "KEEP_MONTHLY",
             "KEEP_YEARLY", "KEEP_WITHIN", "TIMEZONE", "MAX_HELD_OBJECTS", "MAX_DELETES", "INCLUDE", "EXCLUDE",
-            "MIN_SIZE", "MAX_SIZE", "NONCURRENT_DAYS", "KEEP_NONCURRENT", "BYPASS_GOVERNANCE",
+            "MIN_SIZE", "MAX_SIZE", "RULES", "NONCURRENT_DAYS", "KEEP_NONCURRENT", "BYPASS_GOVERNANCE",
             "ABORT_INCOMPLETE_UPLOADS_AFTER", "DELETE_CONCURRENCY", "LIST_CONCURRENCY",
             "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL",
             "S3_ATTEMPT_TIMEOUT", "SWEEP_NAME", "POWERTOOLS_METRICS_NAMESPACE", "PROGRESS_INTERVAL",
@@ -260,6 +260,80 @@ class BadSettingsTableTest {
         rows.add(row(setting, longBrace, problem(setting, "=" + longBraceShown, "pattern " + longBraceShown
                 + " has a '{' without its '}'", GLOBS)));
         return rows.stream();
+    }
+
+    static final String RULES = "a JSON array of at most 1000 rules, each an object with \"name\" (1 to 64 letters,"
+            + " digits, '-', '_' and '.', unique among the rules), \"prefix\" (inside PREFIX, overlapping no other"
+            + " rule's) and optionally retentionDays, olderThan, dryRun, keepLatest, include, exclude, minSize, maxSize"
+            + " (each as the text its variable takes), or empty for no rules";
+    static final String ANY_VALUE = "expected a value (an object, array, string, number, true, false or null),"
+            + " found ";
+    static final String RULE_NAME = "1 to 64 letters, digits, '-', '_' and '.', unique among the rules";
+    static final String RULE_PREFIX = "a key prefix that starts with PREFIX=\"logs/\" (S3 prefixes are plain string"
+            + " prefixes)";
+
+    /** RULES: its JSON, each rule alone, and the rules together; PREFIX is logs/. */
+    static Stream<Row> rules() {
+        String overlapping = "[{\"name\":\"a\",\"prefix\":\"logs/a\"},{\"name\":\"b\",\"prefix\":\"logs/ab\"}]";
+        return Stream.of(
+                row("RULES", "not json", problem("RULES", shown("not json"), "not JSON: expected null, found 'o' at"
+                        + " line 1, column 2", RULES)),
+                row("RULES", "[{\"name\":\"a\",", problem("RULES", "=\"[{\\\"name\\\":\\\"a\\\",\"", "not JSON: the file"
+                        + " ends inside the object that starts at line 1, column 2; a '}' is missing at line 1,"
+                        + " column 14", RULES)),
+                row("RULES", "{\"name\":\"a\"}", problem("RULES", "=\"{\\\"name\\\":\\\"a\\\"}\"", "a JSON object, not an"
+                        + " array", RULES)),
+                row("RULES", "file:rules.json", problem("RULES", shown("file:rules.json"), "a file reference, which"
+                        + " only the command line reads (in Lambda, give the JSON itself)", RULES)),
+                row("RULES", "[\"db\"]", "RULES[0]=\"db\": a JSON string, not an object; allowed: " + RULES),
+                row("RULES", "[{\"prefix\":\"logs/a/\"}]", "RULES[0]: no \"name\"; allowed: " + RULE_NAME),
+                row("RULES", "[{\"name\":\"a b\",\"prefix\":\"logs/a/\"}]", "RULES[0]: name=\"a b\": a character"
+                        + " other than letters, digits, '-', '_' and '.'; allowed: " + RULE_NAME),
+                row("RULES", "[{\"name\":\"a\",\"prefix\":\"logs/a/\"},{\"name\":\"a\",\"prefix\":\"logs/b/\"}]",
+                        "RULES[1] \"a\": the same name as RULES[0]; allowed: " + RULE_NAME),
+                row("RULES", "[{\"name\":\"a\"}]", "RULES[0] \"a\": no \"prefix\"; allowed: " + RULE_PREFIX),
+                row("RULES", "[{\"name\":\"a\",\"prefix\":\"other/\"}]", "RULES[0] \"a\": prefix=\"other/\": outside"
+                        + " PREFIX=\"logs/\" (the IAM role is scoped to it); allowed: " + RULE_PREFIX),
+                row("RULES", overlapping, "RULES[0] \"a\" prefix=\"logs/a\" and RULES[1] \"b\" prefix=\"logs/ab\":"
+                        + " overlapping prefixes (every key under \"logs/ab\" is under \"logs/a\" too: S3 prefixes are"
+                        + " plain string prefixes); allowed: prefixes none of which starts with another"),
+                row("RULES", "[{\"name\":\"a\",\"prefix\":\"logs/a/\",\"keepLast\":3}]", "RULES[0] \"a\": field"
+                        + " \"keepLast\": unknown; allowed: the fields name, prefix, retentionDays, olderThan, dryRun,"
+                        + " keepLatest, include, exclude, minSize, maxSize"),
+                row("RULES", "[{\"name\":\"db\",\"prefix\":\"logs/db/\",\"keepLatest\":\"-1\"}]", "RULES[0] \"db\":"
+                        + " keepLatest=\"-1\": must be at least 0; allowed: " + KEEP_LATEST),
+                row("RULES", "[{\"name\":\"db\",\"prefix\":\"logs/db/\",\"olderThan\":\"90s\"}]", "RULES[0] \"db\":"
+                        + " olderThan=\"90s\": not a duration; allowed: " + DURATION),
+                row("RULES", "[{\"name\":\"a\",\"prefix\":\"logs/a/\",\"retentionDays\":3,\"olderThan\":\"7d\"}]",
+                        "RULES[0] \"a\": retentionDays and olderThan: both are set; allowed: at most one (neither: the"
+                                + " top-level age applies)"),
+                row("RULES", "[{\"name\":\"a\",\"prefix\":\"logs/a/\",\"dryRun\":false}]", "RULES[0] \"a\":"
+                        + " dryRun=\"false\": would switch off the configured DRY_RUN=true; allowed: true, or leave it"
+                        + " out (DRY_RUN=true holds for every rule)", Map.of("DRY_RUN", "true")),
+                row("RULES", BLANK, problem("RULES", shown(BLANK), "not JSON: expected a value, found the end of the"
+                        + " file at line 1, column 4", RULES)),
+                row("RULES", NEGATIVE, problem("RULES", shown(NEGATIVE), "a JSON number, not an array", RULES)),
+                row("RULES", CONTROL, problem("RULES", CONTROL_SHOWN, "not JSON: unexpected U+001B after the JSON value"
+                        + " at line 2, column 1", RULES)),
+                row("RULES", LONG_LETTERS, problem("RULES", LONG_LETTERS_SHOWN, "not JSON: " + ANY_VALUE + "'a' at"
+                        + " line 1, column 1", RULES)),
+                row("RULES", "[{\"name\":\"a\",\"prefix\":\"logs/a/\",\"keepLatest\":" + HUGE + "}]", "RULES[0] \"a\":"
+                        + " keepLatest=\"" + HUGE + "\": must be at most 100000; allowed: " + KEEP_LATEST),
+                row("RULES", "[{\"name\":\"caf\u00e9\",\"prefix\":\"logs/a/\"}]", "RULES[0]: name=\"caf\u00e9\": a"
+                        + " character other than letters, digits, '-', '_' and '.'; allowed: " + RULE_NAME),
+                row("RULES", INJECTIONS.get(0), problem("RULES", shown(INJECTIONS.get(0)), "not JSON: a string in single"
+                        + " quotes; JSON strings are in double quotes (not standard JSON: the Lambda runtime's own reader"
+                        + " would take it, this reader does not) at line 1, column 1", RULES)),
+                row("RULES", INJECTIONS.get(1), problem("RULES", shown(INJECTIONS.get(1)), "not JSON: " + ANY_VALUE
+                        + "'$' at line 1, column 1", RULES)),
+                row("RULES", INJECTIONS.get(2), problem("RULES", shown(INJECTIONS.get(2)), "not JSON: " + ANY_VALUE
+                        + "'.' at line 1, column 1", RULES)),
+                row("RULES", INJECTIONS.get(3), problem("RULES", shown(INJECTIONS.get(3)), "not JSON: " + ANY_VALUE
+                        + "'<' at line 1, column 1", RULES)),
+                row("RULES", "[{\"name\":\"a\",\"prefix\":\"logs/a/\",\"minSize\":\"2MB\"}]", "RULES[0] \"a\":"
+                        + " minSize and maxSize: the minimum 2000000 is larger than the maximum 1000000 (a field left out"
+                        + " is the top-level value); allowed: a minimum no larger than the maximum",
+                        Map.of("MAX_SIZE", "1MB")));
     }
 
     static Stream<Row> size(String setting) {
@@ -445,6 +519,7 @@ class BadSettingsTableTest {
                 size("MAX_SIZE"),
                 Stream.of(row("MIN_SIZE", "10MB", problem("MIN_SIZE", shown("10MB"), "larger than MAX_SIZE=\"1MB\"",
                         "a MIN_SIZE no larger than MAX_SIZE"), Map.of("MAX_SIZE", "1MB"))),
+                rules(),
                 wholeNumber("NONCURRENT_DAYS", 1, 36500, NONCURRENT_DAYS, "٧"),
                 wholeNumber("KEEP_NONCURRENT", 0, 100, KEEP_NONCURRENT, "٣"),
                 Stream.of(row("KEEP_NONCURRENT", "3", problem("KEEP_NONCURRENT", shown("3"), "applies only to"
@@ -559,7 +634,9 @@ class BadSettingsTableTest {
 
         assertRefusedBeforeAnyRequest(refusal, row.expected());
         String problem = refusal.exception().problems().get(0);
-        assertThat(problem).as("names the variable").contains(row.setting() + (row.value() == null ? " (not set)" : "="));
+        // RULES names the rule of its JSON at fault, by its index: RULES[1] "db": keepLatest="-1": ...
+        assertThat(problem).as("names the variable").containsAnyOf(row.setting() + (row.value() == null ? " (not set)"
+                : "="), row.setting().equals("RULES") ? "RULES[" : "=");
         assertThat(problem).as("says what is allowed").containsPattern("; allowed: \\S");
     }
 
@@ -592,6 +669,7 @@ class BadSettingsTableTest {
                 .isEmpty());
         defaults.put("DELETE_CONCURRENCY", settings -> assertThat(settings.sweep().deleteConcurrency()).isEqualTo(16));
         defaults.put("LIST_CONCURRENCY", settings -> assertThat(settings.sweep().listConcurrency()).isEqualTo(16));
+        defaults.put("RULES", settings -> assertThat(settings.rules()).isEmpty());
         defaults.put("MAX_CHAIN_LINKS", settings -> assertThat(settings.chain().maxLinks()).isEqualTo(20));
         defaults.put("SWEEP_NAME", settings -> assertThat(settings.metrics().sweep("my-backups", "logs/"))
                 .isEqualTo("my-backups/logs/"));
@@ -605,6 +683,16 @@ class BadSettingsTableTest {
                         outcome -> check.accept(outcome.settings())));
             }
         });
+        // RULES: an empty array is no rules; a prefix is a literal key prefix, any character; a rule's glob its text.
+        rows.add(new Accepted("RULES", "[ ]", "an empty array: no rules", Map.of(), true,
+                outcome -> assertThat(outcome.settings().rules()).isEmpty()));
+        rows.add(new Accepted("RULES", "[{\"name\":\"caf\u00e9s\",\"prefix\":\"logs/caf\u00e9/\",\"include\":[\"$(rm -rf /)\"]}]"
+                .replace("caf\u00e9s", "cafes"), "a rule's prefix and globs are literal text", Map.of(), true, outcome ->
+                assertThat(outcome.settings().rules()).singleElement().satisfies(rule -> {
+                    assertThat(rule.prefix()).isEqualTo("logs/caf\u00e9/");
+                    assertThat(rule.sweep().includes()).singleElement().asList().singleElement()
+                            .hasToString("$(rm -rf /)");
+                })));
         // BUCKET_NAME: S3 allows names of digits only; the request goes to exactly that bucket.
         rows.add(new Accepted("BUCKET_NAME", HUGE, "a bucket name may be all digits", Map.of(), true,
                 outcome -> assertThat(outcome.run().requests()).allMatch(line -> line.startsWith("GET /" + HUGE + "?"))));

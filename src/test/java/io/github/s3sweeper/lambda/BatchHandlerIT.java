@@ -165,6 +165,31 @@ class BatchHandlerIT extends FilesystemS3Test {
     }
 
     @Test
+    void rulesAreRefusedInTheDistributedMapModeBeforeAnyRequest() {
+        Map<String, String> env = env();
+        env.put("RULES", "[{\"name\":\"db\",\"prefix\":\"backups/db/\"}]");
+
+        InvalidSettingsException e = catchThrowableOfType(InvalidSettingsException.class, () -> handler(env)
+                .handleRequest(load("events/distributed-batch-listobjects.json"), new TestContext()));
+
+        assertThat(e.problems()).containsExactly("RULES=\"[{\\\"name\\\":\\\"db\\\",\\\"prefix\\\":\\\"backups/db/\\\"}]\": not"
+                + " applied in the Distributed Map mode: each rule is a sweep of its own prefix with its own settings,"
+                + " and the Map's batches are items of one listing under one set of settings; allowed: empty in this"
+                + " mode (the function mode sweeps RULES; or deploy one Distributed Map per rule)");
+        assertThat(clientsBuilt).hasValue(0);
+        assertThat(keys()).contains("backups/db/2026-10-01.sql.gz");
+    }
+
+    @Test
+    void anEmptyRulesArrayIsNoRulesInTheDistributedMapModeToo() {
+        Map<String, String> env = env();
+        env.put("RULES", "[ ]");
+
+        assertThat(handler(env).handleRequest(load("events/distributed-batch-listobjects.json"), new TestContext()))
+                .containsKey("deleted");
+    }
+
+    @Test
     @SuppressWarnings("unchecked")
     void anItemOutsideThePrefixOrOfAnotherBucketRefusesTheWholeBatch() {
         Map<String, Object> listed = load("events/distributed-batch-listobjects.json");

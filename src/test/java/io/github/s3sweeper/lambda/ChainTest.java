@@ -96,6 +96,58 @@ class ChainTest {
         assertThat(Chain.of(again, "req-2", NOW.plusSeconds(900)).startedAt()).isEqualTo(NOW);
     }
 
+    /** A run of RULES stopped in rule {@code in}, after {@code key} (null: before its first key). */
+    private static SweepSummary rulesStopped(String in, String key, String... before) {
+        List<SweepSummary> rules = new java.util.ArrayList<>();
+        for (String name : before) {
+            rules.add(base().scanned(5).build().withRule(name));
+        }
+        rules.add(stopped(key).build().withRule(in));
+        return stopped(key).build().withRules(rules);
+    }
+
+    @Test
+    void aRunOfRulesThatStoppedInALaterRuleThanItStartedWithMovedOnEvenBeforeThatRulesFirstKey() {
+        assertThat(first().next(rulesStopped("logs", null, "db"), null, null, "logs", 20, NO_CAP)).isNull();
+        assertThat(first().next(rulesStopped("logs", "p/logs/k", "db"), null, null, "logs", 20, NO_CAP)).isNull();
+        // Stopped in the rule it started with: it must have moved past the key it started after.
+        assertThat(first().next(rulesStopped("db", null), null, null, "db", 20, NO_CAP))
+                .isEqualTo(Chain.End.NO_PROGRESS);
+        assertThat(first().next(rulesStopped("db", "p/db/k1"), "p/db/k1", "db", "db", 20, NO_CAP))
+                .isEqualTo(Chain.End.NO_PROGRESS);
+        assertThat(first().next(rulesStopped("db", "p/db/k2"), "p/db/k1", "db", "db", 20, NO_CAP)).isNull();
+    }
+
+    @Test
+    void theNextInputOfARunOfRulesCarriesTheRuleToGoOnWithAndStartsItFromItsStartWhenNothingWasListed() {
+        RunRequest request = RunRequest.parse(Map.of("trigger", "nightly", "startAfter", "p/db/k"), NOW);
+        Chain chain = Chain.of(request, "req-1", NOW);
+
+        Map<String, Object> fromStart = chain.nextInput(request, rulesStopped("logs", null, "db"), NO_CAP, "logs");
+        Map<String, Object> afterKey = chain.nextInput(request, rulesStopped("logs", "p/logs/k", "db"), NO_CAP,
+                "logs");
+
+        assertThat(fromStart).doesNotContainKey("startAfter");
+        assertThat(afterKey).containsEntry("startAfter", "p/logs/k");
+        RunRequest again = RunRequest.parse(roundTrip(fromStart), NOW);
+        assertThat(again.chain().rule()).isEqualTo("logs");
+        assertThat(Chain.of(again, "req-2", NOW).rule()).isEqualTo("logs");
+        assertThat(RunRequest.parse(roundTrip(chain.nextInput(request, stopped("p/k").build(), NO_CAP)), NOW)
+                .chain().rule()).as("no rules: no rule").isNull();
+    }
+
+    @Test
+    void aChainsRuleThatIsNotARulesNameIsRefused() {
+        for (Object bad : List.of("", "a b", 7, "x".repeat(65))) {
+            Map<String, Object> state = state(2);
+            state.put("rule", bad);
+
+            assertThatThrownBy(() -> RunRequest.parse(Map.of("chain", state), NOW))
+                    .isInstanceOf(InvalidSettingsException.class).hasMessageContaining("input field \"chain\".rule=")
+                    .hasMessageContaining("not a rule's name");
+        }
+    }
+
     @Test
     void theRunsFrontierTravelsToTheNextRunWhichDoesNotListItAgain() {
         RunRequest request = RunRequest.parse(Map.of(), NOW);

@@ -113,7 +113,7 @@ class SweepSummaryTest {
 
     static SweepSummary randomSummary(Random random) {
         Integer days = random.nextBoolean() ? null : random.nextInt(36501);
-        return new SweepSummary(present(random), present(random), days, present(random), present(random),
+        return new SweepSummary(null, present(random), present(random), days, present(random), present(random),
                 random.nextBoolean(), awkward(random), count(random), count(random), count(random), count(random),
                 keptByRule(random), count(random), count(random),
                 count(random), count(random), count(random), random.nextBoolean(), count(random), count(random),
@@ -121,7 +121,7 @@ class SweepSummaryTest {
                 count(random), count(random), awkward(random), count(random), count(random), count(random),
                 count(random), errors(random), errors(random), count(random), count(random),
                 random.nextBoolean(), awkward(random), awkward(random), awkward(random), count(random),
-                frontier(random));
+                frontier(random), null);
     }
 
     @Test
@@ -139,6 +139,24 @@ class SweepSummaryTest {
             assertThat(printed.toString()).as("summary %d", i).isEqualTo(returned.toString());
             assertThat(printed).isEqualTo(returned);
         }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aTotalOfRulesIsWrittenByTheRuntimeAsByTheJarWithEachRulesSummaryNamedFirst() {
+        Random random = new Random(13);
+        for (int i = 0; i < 200; i++) {
+            SweepSummary total = randomSummary(random).withRules(List.of(randomSummary(random).withRule("db"),
+                    randomSummary(random).withRule("logs.v2")));
+
+            Map<String, Object> printed = parse(total.toJson());
+
+            assertThat(printed).as("summary %d", i).isEqualTo(parse(RuntimeSerialization.writeResponse(total)));
+            assertThat(printed).doesNotContainKey("rule");
+            assertThat((List<Map<String, Object>>) printed.get("rules")).extracting(rule -> rule.keySet().iterator()
+                    .next()).containsOnly("rule");
+        }
+        assertThat(parse(randomSummary(random).toJson())).as("no rules: no rules field").doesNotContainKey("rules");
     }
 
     @Test

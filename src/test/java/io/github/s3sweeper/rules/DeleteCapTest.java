@@ -46,8 +46,15 @@ class DeleteCapTest {
     }
 
     @Test
-    void aCapBelowOneIsRefused() {
-        assertThatThrownBy(() -> new DeleteCap(OptionalLong.of(0), false)).isInstanceOf(IllegalArgumentException.class);
+    void aNegativeCapIsRefused() {
+        assertThatThrownBy(() -> new DeleteCap(OptionalLong.of(-1), false)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aCapOfZeroLeavesEverything() {
+        // What a rule of RULES gets once the rules before it used the invocation's whole MAX_DELETES.
+        assertThat(verdicts(new DeleteCap(OptionalLong.of(0), false), 3)).containsOnly(DeleteCap.Verdict.LEFT_BY_CAP);
+        assertThat(verdicts(new DeleteCap(OptionalLong.of(0), true), 3)).containsOnly(DeleteCap.Verdict.LEFT_BY_CAP);
     }
 
     /** Against the model "the first min(cap, n) are sent, the rest left", for 2,000 seeded random runs. */
