@@ -264,7 +264,8 @@ class BadSettingsTableTest {
 
     static final String RULES = "a JSON array of at most 1000 rules, each an object with \"name\" (1 to 64 letters,"
             + " digits, '-', '_' and '.', unique among the rules), \"prefix\" (inside PREFIX, overlapping no other"
-            + " rule's) and optionally retentionDays, olderThan, dryRun, keepLatest, include, exclude, minSize, maxSize"
+            + " rule's) and optionally retentionDays, olderThan, dryRun, keepLatest, groupBy, keepHourly, keepDaily, keepWeekly,"
+                        + " keepMonthly, keepYearly, keepWithin, timezone, include, exclude, minSize, maxSize"
             + " (each as the text its variable takes), or empty for no rules";
     static final String ANY_VALUE = "expected a value (an object, array, string, number, true, false or null),"
             + " found ";
@@ -299,7 +300,8 @@ class BadSettingsTableTest {
                         + " plain string prefixes); allowed: prefixes none of which starts with another"),
                 row("RULES", "[{\"name\":\"a\",\"prefix\":\"logs/a/\",\"keepLast\":3}]", "RULES[0] \"a\": field"
                         + " \"keepLast\": unknown; allowed: the fields name, prefix, retentionDays, olderThan, dryRun,"
-                        + " keepLatest, include, exclude, minSize, maxSize"),
+                        + " keepLatest, groupBy, keepHourly, keepDaily, keepWeekly,"
+                        + " keepMonthly, keepYearly, keepWithin, timezone, include, exclude, minSize, maxSize"),
                 row("RULES", "[{\"name\":\"db\",\"prefix\":\"logs/db/\",\"keepLatest\":\"-1\"}]", "RULES[0] \"db\":"
                         + " keepLatest=\"-1\": must be at least 0; allowed: " + KEEP_LATEST),
                 row("RULES", "[{\"name\":\"db\",\"prefix\":\"logs/db/\",\"olderThan\":\"90s\"}]", "RULES[0] \"db\":"

@@ -1,8 +1,12 @@
 package io.github.s3sweeper.config;
 
+import io.github.s3sweeper.rules.KeepPolicy;
+import io.github.s3sweeper.rules.Period;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,6 +57,37 @@ class RulesTest {
     }
 
     @Test
+    void aRuleHasItsOwnGroupsAndCalendarRulesAndInheritsTheOthers() {
+        Map<String, String> env = env("[{\"name\":\"db\",\"prefix\":\"backups/db/\",\"groupBy\":\"depth:1\","
+                + "\"keepDaily\":7,\"keepMonthly\":\"12\",\"keepWithin\":\"36h\",\"timezone\":\"Europe/Paris\"},"
+                + "{\"name\":\"logs\",\"prefix\":\"backups/logs/\"}]");
+        env.put("KEEP_WEEKLY", "4");
+
+        Settings settings = SettingsParser.parse(env);
+
+        SweepSettings db = settings.rules().get(0).sweep();
+        assertThat(db.groupBy()).hasToString("depth:1");
+        assertThat(db.groupBy().groupOf("orders/2026-01-01.dump")).as("groups under the rule's prefix")
+                .isEqualTo("orders/");
+        assertThat(db.keepPolicy()).isEqualTo(new KeepPolicy(2, Map.of(
+                Period.DAILY, 7, Period.WEEKLY, 4,
+                Period.MONTHLY, 12), Duration.ofHours(36),
+                ZoneId.of("Europe/Paris")));
+        SweepSettings logs = settings.rules().get(1).sweep();
+        assertThat(logs.keepPolicy()).as("the top level's").isEqualTo(new KeepPolicy(2,
+                Map.of(Period.WEEKLY, 4), Duration.ZERO, ZoneOffset.UTC));
+    }
+
+    @Test
+    void aRulesCalendarRuleIsCheckedAsItsVariableIs() {
+        assertThat(problems(env("[{\"name\":\"db\",\"prefix\":\"backups/db/\",\"keepDaily\":-1,"
+                + "\"timezone\":\"Mars/Base\"}]"))).containsExactly(
+                "RULES[0] \"db\": keepDaily=\"-1\": must be at least 0; allowed: a whole number from 0 to 100000",
+                "RULES[0] \"db\": timezone=\"Mars/Base\": not a time zone the Java runtime knows; allowed: an IANA"
+                        + " time zone such as Europe/Paris or America/New_York, UTC, or an offset such as +05:30");
+    }
+
+    @Test
     void aRulesIncludeReplacesTheTopLevelOneInsteadOfAddingToIt() {
         Map<String, String> env = env("[{\"name\":\"db\",\"prefix\":\"backups/db/\",\"include\":\"*.gz\"}]");
         env.put("INCLUDE", "*.zip");
@@ -91,7 +126,8 @@ class RulesTest {
         assertThat(problems.get(0)).startsWith("BUCKET_NAME=\"Bad_Bucket\": ");
         assertThat(problems.subList(1, 8)).containsExactly(
                 "RULES[0] \"db\": field \"maxDeletes\": unknown; allowed: the fields name, prefix, retentionDays,"
-                        + " olderThan, dryRun, keepLatest, include, exclude, minSize, maxSize",
+                        + " olderThan, dryRun, keepLatest, groupBy, keepHourly, keepDaily, keepWeekly,"
+                        + " keepMonthly, keepYearly, keepWithin, timezone, include, exclude, minSize, maxSize",
                 "RULES[0] \"db\": keepLatest=\"-1\": must be at least 0; allowed: a whole number from 0 to 100000",
                 "RULES[1] \"db\": the same name as RULES[0]; allowed: 1 to 64 letters, digits, '-', '_' and '.',"
                         + " unique among the rules",
@@ -122,7 +158,8 @@ class RulesTest {
     @Test
     void everySettingMarkedPerRuleIsAFieldUnderItsInputNameAndNoOtherIs() {
         assertThat(Rules.fields()).containsExactly("name", "prefix", "retentionDays", "olderThan", "dryRun",
-                "keepLatest", "include", "exclude", "minSize", "maxSize");
+                "keepLatest", "groupBy", "keepHourly", "keepDaily", "keepWeekly", "keepMonthly", "keepYearly",
+                "keepWithin", "timezone", "include", "exclude", "minSize", "maxSize");
         assertThat(Catalog.ALL.stream().filter(Setting::isPerRule).map(Setting::name))
                 .containsExactlyElementsOf(Rules.fields().subList(2, Rules.fields().size()));
     }
