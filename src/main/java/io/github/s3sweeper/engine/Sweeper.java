@@ -159,7 +159,14 @@ public final class Sweeper {
             }
             synchronized (rule) {
                 tally.decisions.keepRules(rule.groups(), rule.heldPeak());
-                rule.finish(current);
+                // A KEEP_WITHIN window takes its exact start only when this run saw each group whole: the prefix
+                // from its start to its end, not resumed (a part of a group keeps its window's margin: safe side).
+                boolean whole = tally.complete && settings.startAfter() == null && settings.resumeFrontier().isEmpty();
+                if (whole) {
+                    rule.finish(current);
+                } else {
+                    rule.finishPartial(current);
+                }
             }
             listed = true;
         } catch (RetentionRule.TooManyHeld e) {
@@ -168,19 +175,26 @@ public final class Sweeper {
             tally.stoppedEarly(SweepSummary.KEEP_RULES_MEMORY);
             synchronized (rule) {
                 tally.decisions.keepRules(rule.groups(), rule.heldPeak());
-                rule.finish(current);
+                rule.finishPartial(current);
             }
             deleter.finish();
             listed = true;
-            tally.failure = e.getMessage() + "; " + tally.outcomes.deleted() + " deleted before it stopped"
-                    + (tally.lastKey == null ? "" : ", keys after " + tally.lastKey + " not examined");
+            tally.failure = e.getMessage() + "; " + tally.outcomes.deleted() + " deleted before it stopped, and "
+                    + (tally.lastKey == null ? "not every key" : "not every key after " + tally.lastKey)
+                    + " was examined";
+            long failed = tally.outcomes.failed();
+            if (failed > 0) {
+                tally.fail(Failures.ofDeletes(settings, failed, tally.decisions.expiredSoFar(),
+                        tally.outcomes.failureCodes()));
+            }
+            tally.fail(uploadsFailure(tally));
             SweepSummary summary = tally.summary(settings, cutoff, noncurrentCutoff, elapsedMs(startNanos));
             throw new SweepFailedException(summary.failure(), summary, e);
         } catch (SdkException e) {
             tally.stoppedEarly(SweepSummary.LISTING_FAILED);
             synchronized (rule) {
                 tally.decisions.keepRules(rule.groups(), rule.heldPeak());
-                rule.finish(current); // what the keep rules hold stays; this only counts it
+                rule.finishPartial(current); // what the keep rules hold stays; this only counts it
             }
             // Entries already chosen are still deleted, so the report covers everything decided so far.
             deleter.finish();

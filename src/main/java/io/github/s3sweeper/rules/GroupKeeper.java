@@ -33,6 +33,15 @@ final class GroupKeeper {
     private final EnumMap<Period, TreeMap<Long, StoredObject>> periods = new EnumMap<>(Period.class);
     private final TreeSet<StoredObject> window = new TreeSet<>(StoredObject.OLDEST_FIRST);
     private StoredObject newest;
+    /**
+     * Objects at or before this have left the window for good. The window's start can move back a little as the newest
+     * object grows (a day before 02:30 on the day after a spring-forward lies in the gap and resolves to 03:30), by
+     * at most the zone's clock change; so while listing, the window lets go only {@link #WINDOW_MARGIN} before its
+     * start, and the exact start is applied once the whole group is known ({@link #settleWindow}).
+     */
+    private Instant windowReleased;
+    /** More than any zone's clock change (two hours at most, in the tz database). */
+    static final java.time.Duration WINDOW_MARGIN = java.time.Duration.ofHours(3);
     /** The group's oldest object, tracked only while some calendar rule has fewer periods than it asks for. */
     private StoredObject oldest;
     private boolean allFilled;
@@ -71,12 +80,15 @@ final class GroupKeeper {
             if (newest == null || StoredObject.OLDEST_FIRST.compare(object, newest) > 0) {
                 newest = object;
             }
-            Instant start = windowStart(newest.lastModified());
-            if (object.lastModified().isAfter(start) && mayGo.test(object)) {
+            Instant bound = windowStart(newest.lastModified()).minus(WINDOW_MARGIN);
+            if (windowReleased == null || bound.isAfter(windowReleased)) {
+                windowReleased = bound;
+            }
+            if (object.lastModified().isAfter(windowReleased) && mayGo.test(object)) {
                 window.add(object);
                 hold(object);
             }
-            while (!window.isEmpty() && !window.first().lastModified().isAfter(start)) {
+            while (!window.isEmpty() && !window.first().lastModified().isAfter(windowReleased)) {
                 release(window.pollFirst(), dropped);
             }
         }
@@ -97,6 +109,22 @@ final class GroupKeeper {
             }
         }
         release(object, dropped);
+        dropped.forEach(released);
+    }
+
+    /**
+     * Once the whole group has been offered: the window keeps exactly what is strictly after its start, counted from
+     * the group's newest object; {@code released} hears of each object no rule holds any more.
+     */
+    void settleWindow(Consumer<StoredObject> released) {
+        if (newest == null || window.isEmpty()) {
+            return;
+        }
+        Instant start = windowStart(newest.lastModified());
+        List<StoredObject> dropped = new ArrayList<>();
+        while (!window.isEmpty() && !window.first().lastModified().isAfter(start)) {
+            release(window.pollFirst(), dropped);
+        }
         dropped.forEach(released);
     }
 

@@ -104,8 +104,24 @@ public final class RetentionRule {
         }
     }
 
-    /** Decides the objects the keep rules still hold: they stay. */
+    /**
+     * After the whole listing: a KEEP_WITHIN window lets go what lies at or before its exact start (those may be
+     * deleted now), and the objects the keep rules still hold stay.
+     */
     public void finish(Decisions decisions) {
+        groups.values().forEach(keeper -> keeper.settleWindow(free -> decideByAge(free, decisions)));
+        keepHeld(decisions);
+    }
+
+    /**
+     * After a listing that stopped early: only part of each group was seen, so everything the keep rules hold stays,
+     * a KEEP_WITHIN window's margin included (see {@link GroupKeeper}), and nothing more is deleted.
+     */
+    public void finishPartial(Decisions decisions) {
+        keepHeld(decisions);
+    }
+
+    private void keepHeld(Decisions decisions) {
         groups.forEach((group, keeper) -> keeper.kept().forEach((object, rules) -> {
             if (!isExpired(object)) {
                 decisions.keep(object, Keep.NEWER);

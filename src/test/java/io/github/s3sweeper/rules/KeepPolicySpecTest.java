@@ -187,6 +187,21 @@ class KeepPolicySpecTest {
     }
 
     @Test
+    void aWindowWhoseStartMovesBackAsTheNewestObjectGrowsStillKeepsWhatItsFinalStartKeeps() {
+        // New York, 2024-03-10: 02:00-03:00 local does not exist. A day before 2024-03-11 02:30 EDT (06:30Z) falls in
+        // the gap and resolves to 03:30 EDT (07:30Z); a day before 03:10 EDT (07:10Z) is 07:10Z: the start moved back.
+        KeepPolicy within = new KeepPolicy(0, Map.of(), Duration.ofDays(1), ZoneId.of("America/New_York"));
+        List<StoredObject> inListingOrder = objects("2024-03-10T07:20:00Z", "2024-03-11T06:30:00Z",
+                "2024-03-11T07:10:00Z", "2024-03-10T07:05:00Z");
+
+        KeepRulesHarness r = KeepRulesHarness.run(within, GroupBy.ONE, FAR_CUTOFF, inListingOrder, null);
+
+        assertThat(r.keptBy.keySet()).containsExactly(key("2024-03-10T07:20:00Z"), key("2024-03-11T06:30:00Z"),
+                key("2024-03-11T07:10:00Z"));
+        assertThat(r.deleted).containsExactly(key("2024-03-10T07:05:00Z"));
+    }
+
+    @Test
     void onlyExpiredObjectsCanGoButYoungObjectsStillTakeTheirPeriod() {
         Instant cutoff = Instant.parse("2026-03-03T00:00:00Z");
         // The young 03-04 object is the newest of the last day; the expired ones compete for the other two days.
