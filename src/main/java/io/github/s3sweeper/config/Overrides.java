@@ -107,6 +107,15 @@ public record Overrides(Map<Setting<?>, Object> values) {
                     + ": under no rule's prefix; allowed: a key under one rule's prefix, as a previous run's"
                     + " resumeAfter gives");
         }
+        // A rule's globs are relative to its own prefix, an input's to PREFIX: under RULES one pattern would mean two
+        // things, and an exclude that protects nothing would be silent. So an input gives none.
+        for (Setting<?> globs : List.of(Catalog.INCLUDE, Catalog.EXCLUDE)) {
+            if (values.containsKey(globs)) {
+                problems.add(RunRequest.label(globs.name()) + "=" + ValueReader.quoted(String.valueOf(get(globs)))
+                        + ": not with RULES, whose globs are relative to each rule's own prefix; allowed: leave it"
+                        + " out, and give " + globs.name() + " in the rules");
+            }
+        }
         Map<Setting<?>, Object> rest = new LinkedHashMap<>(values);
         rest.remove(Catalog.PREFIX);
         rest.remove(Catalog.START_AFTER);

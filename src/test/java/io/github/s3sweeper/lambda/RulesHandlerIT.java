@@ -150,4 +150,16 @@ class RulesHandlerIT extends FilesystemS3Test {
         assertThat(refused.problems()).containsExactly("input field \"prefix\"=\"backups/db/\": not with RULES, whose"
                 + " rules each sweep their own prefix; allowed: leave it out");
     }
+
+    @Test
+    void anInputsGlobsAreRefusedWithRulesWhoseGlobsAreRelativeToEachRulesPrefix() {
+        int before = keys().size();
+        InvalidSettingsException refused = catchThrowableOfType(InvalidSettingsException.class,
+                () -> new SweepHandler(env(), CLOCK, S3ClientFactory::create, log)
+                        .handleRequest(Map.of("exclude", "db/*-keep.*"), new TestContext()));
+
+        assertThat(refused.problems()).singleElement().asString().startsWith("input field \"exclude\"=")
+                .contains("not with RULES, whose globs are relative to each rule's own prefix");
+        assertThat(keys()).hasSize(before);
+    }
 }
