@@ -398,6 +398,11 @@ public final class SweepHandler implements RequestHandler<Map<String, Object>, S
             return new Invocation(settings, request, sweep, List.of(), null);
         }
         List<Rule> rules = request.overrides().applyToRules(settings.rules(), request.chain() != null);
+        if (request.chain() != null) {
+            // As without rules, a chain's later runs leave incomplete uploads alone: its first run handled them, for
+            // every rule it reached (the rules it did not reach have theirs aborted by the next tick's first run).
+            rules = rules.stream().map(rule -> new Rule(rule.name(), rule.sweep().withoutAbortingUploads())).toList();
+        }
         String chainRule = request.chain() != null ? request.chain().rule() : null;
         if (chainRule != null && rules.stream().noneMatch(rule -> rule.name().equals(chainRule))) {
             throw new InvalidSettingsException(List.of("input field \"chain\".rule=" + io.github.s3sweeper.report.Json

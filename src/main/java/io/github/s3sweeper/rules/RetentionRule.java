@@ -97,10 +97,11 @@ public final class RetentionRule {
         keeper.offer(object, free -> decideByAge(free, decisions));
         held += keeper.held() - before;
         heldPeak = Math.max(heldPeak, held);
-        if (held > maxHeld) {
-            throw new TooManyHeld("the keep rules hold " + held + " objects in " + groups.size() + " groups, more"
-                    + " than MAX_HELD_OBJECTS=" + maxHeld + " allows; raise MAX_HELD_OBJECTS, or group more coarsely"
-                    + " (GROUP_BY) or keep fewer (KEEP_*)");
+        // A group costs memory of its own even when it holds nothing (a window of young objects): it counts as one.
+        if (held + groups.size() > maxHeld) {
+            throw new TooManyHeld("the keep rules hold " + held + " objects in " + groups.size() + " groups (each"
+                    + " group counting as one more), more than MAX_HELD_OBJECTS=" + maxHeld + " allows; raise"
+                    + " MAX_HELD_OBJECTS, or group more coarsely (GROUP_BY) or keep fewer (KEEP_*)");
         }
     }
 

@@ -162,4 +162,28 @@ class RulesHandlerIT extends FilesystemS3Test {
                 .contains("not with RULES, whose globs are relative to each rule's own prefix");
         assertThat(keys()).hasSize(before);
     }
+
+    @Test
+    void aLaterRunOfAChainOfRulesLeavesTheIncompleteUploadsToTheFirstRun() {
+        String key = "backups/logs/big.tar";
+        admin.createMultipartUpload(b -> b.bucket(bucket).key(key));
+        Instant later = Instant.now().plus(Duration.ofHours(1)).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        Map<String, String> env = env();
+        env.put("ABORT_INCOMPLETE_UPLOADS_AFTER", "30m");
+        SweepHandler handler = new SweepHandler(env, Clock.fixed(later, ZoneOffset.UTC), S3ClientFactory::create, log);
+        Map<String, Object> chain = Map.of("id", "req-1", "link", 2, "startedAt", later.toString(),
+                "totals", Map.of(), "rule", "logs");
+
+        SweepSummary linkTwo = handler.handleRequest(Map.of("chain", chain), new TestContext());
+
+        assertThat(linkTwo.uploadsScanned()).isZero();
+        assertThat(admin.listMultipartUploads(b -> b.bucket(bucket)).uploads()).hasSize(1);
+
+        SweepSummary first = handler.handleRequest(Map.of(), new TestContext());
+
+        assertThat(first.uploadsAborted()).as("a first run aborts it, under its rule").isEqualTo(1);
+        assertThat(first.rules()).filteredOn(rule -> "logs".equals(rule.rule()))
+                .singleElement().extracting(SweepSummary::uploadsAborted).isEqualTo(1L);
+        assertThat(admin.listMultipartUploads(b -> b.bucket(bucket)).uploads()).isEmpty();
+    }
 }
