@@ -143,9 +143,13 @@ class LambdaRuntimeIT extends FilesystemS3Test {
 
             assertCutoff(response, before, Duration.ofHours(36));
             Map<String, Object> expected = summary("backups/db/", null, "PT36H", true, 7, 5, 2, 2, 0, 0, 0, 1);
+            // The input's keepLatest of 3: one group, its heap of three the most it held.
+            expected.put("keptByRule", Map.of("KEEP_LATEST", 2));
+            expected.put("groups", 1);
+            expected.put("heldPeak", 3);
             assertThat(withoutTimes(response)).isEqualTo(expected);
             List<Map<String, Object>> lines = assertLines(run, response, true,
-                    List.of("start", "wouldDelete", "wouldDelete", "summary"), "INFO");
+                    List.of("start", "wouldDelete", "wouldDelete", "keptByRule", "keptByRule", "summary"), "INFO");
             assertThat(lines).filteredOn(l -> "wouldDelete".equals(l.get("event"))).extracting(l -> l.get("key"))
                     .containsExactlyInAnyOrder("backups/db/c.dump", "backups/db/d.sql.gz");
             assertThat(lines.get(0)).containsEntry("trigger", "hourly-dry-run-db").containsEntry("overrides", true)
@@ -356,6 +360,10 @@ class LambdaRuntimeIT extends FilesystemS3Test {
         map.put("matched", matched);
         map.put("expired", expired);
         map.put("keptLatest", keptLatest);
+        // Without keep rules nothing is grouped or held.
+        map.put("keptByRule", Map.of());
+        map.put("groups", 0);
+        map.put("heldPeak", 0);
         map.put("deleted", deleted);
         map.put("failed", 0);
         map.put("locked", 0);
