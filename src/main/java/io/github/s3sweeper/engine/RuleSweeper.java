@@ -92,6 +92,7 @@ public final class RuleSweeper {
         long startNanos = System.nanoTime();
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         OptionalLong cap = top.maxDeletes();
+        String versioning = null;
         long chosen = 0;
         boolean started = startRule == null;
         boolean stopped = false;
@@ -117,7 +118,8 @@ public final class RuleSweeper {
                 stopped = true;
                 summary = notRun(rule, sweep, now);
             } else {
-                Sweeper sweeper = new Sweeper(s3, clock, sweep, listener.starting(rule, sweep), budget, pause);
+                Sweeper sweeper = new Sweeper(s3, clock, sweep, listener.starting(rule, sweep), budget, pause)
+                        .versioningKnown(versioning);
                 current = sweeper;
                 try {
                     summary = sweeper.run().withRule(rule.name());
@@ -129,6 +131,8 @@ public final class RuleSweeper {
                 } finally {
                     current = null;
                 }
+                // The rules share a bucket: its versioning is asked once, by the first rule that runs.
+                versioning = summary.versioning();
                 chosen += summary.expired() - summary.leftByCap();
                 if (!summary.complete() && SweepSummary.TIME_BUDGET.equals(summary.stoppedBy())) {
                     stopped = true;

@@ -3,6 +3,9 @@ package io.github.s3sweeper.engine;
 import io.github.s3sweeper.report.KeyError;
 import io.github.s3sweeper.rules.IncompleteUpload;
 
+import java.time.Instant;
+import java.util.List;
+
 /** Hears about each entry as the engine decides and deletes, so adapters can log it without the engine knowing how. */
 public interface SweepListener {
 
@@ -17,7 +20,7 @@ public interface SweepListener {
      * An expired object stays because keep rules keep it (heard when the listing ends): its group (null: the keys
      * GROUP_BY's pattern does not match) and the rules, as {@code KEEP_DAILY}.
      */
-    default void onKept(String key, java.time.Instant lastModified, String group, java.util.List<String> rules) {
+    default void onKept(String key, Instant lastModified, String group, List<String> rules) {
     }
 
     /** The rules chose this entry, but MAX_DELETES was reached: it stays. */

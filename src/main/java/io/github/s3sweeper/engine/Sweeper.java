@@ -52,6 +52,8 @@ public final class Sweeper {
     private final Retrying retrying;
     /** ListMultipartUploads' max-uploads: S3's most, or fewer for a test that needs several pages. */
     private int uploadPageSize = UploadSweep.MAX_PAGE;
+    /** The bucket's versioning when the caller already asked (RULES: one bucket, several sweeps); null: ask. */
+    private String knownVersioning;
     /** The run in progress or the last one, for {@link #progress()}; null before the first. */
     private volatile Live live;
 
@@ -75,12 +77,15 @@ public final class Sweeper {
         this.retrying = new Retrying(budget, pause);
     }
 
+    /** A sweep of a bucket whose versioning an earlier sweep of the same run already asked (null: ask it). */
+    Sweeper versioningKnown(String versioning) {
+        knownVersioning = versioning;
+        return this;
+    }
+
     /** Lists incomplete multipart uploads {@code size} at a time (1 to 1,000): tests see several pages with few. */
     Sweeper uploadPageSize(int size) {
-        if (size < 1 || size > UploadSweep.MAX_PAGE) {
-            throw new IllegalArgumentException("size must be from 1 to " + UploadSweep.MAX_PAGE + ": " + size);
-        }
-        uploadPageSize = size;
+        uploadPageSize = size; // checked where it is used, by UploadSweep
         return this;
     }
 
@@ -149,53 +154,27 @@ public final class Sweeper {
                 tally.decisions, tally.outcomes, listener, settings.deleteConcurrency());
         RetentionRule.Decisions current = currentDecisions(tally.decisions, deleter.stream(), listener);
 
-        tally.versioning = versioning();
+        tally.versioning = knownVersioning != null ? knownVersioning : versioning();
         boolean listed = false;
+        RetentionRule.TooManyHeld tooManyHeld = null;
         try {
             if (settings.sweepsVersions()) {
                 listVersions(noncurrentCutoff, rule, deleter, tally);
             } else {
                 listCurrent(rule, deleter, tally);
             }
-            synchronized (rule) {
-                tally.decisions.keepRules(rule.groups(), rule.heldPeak());
-                // A KEEP_WITHIN window takes its exact start only when this run saw each group whole: the prefix
-                // from its start to its end, not resumed (a part of a group keeps its window's margin: safe side).
-                boolean whole = tally.complete && settings.startAfter() == null && settings.resumeFrontier().isEmpty();
-                if (whole) {
-                    rule.finish(current);
-                } else {
-                    rule.finishPartial(current);
-                }
-            }
+            settle(rule, current, tally);
             listed = true;
         } catch (RetentionRule.TooManyHeld e) {
             // The keep rules cannot decide more within their memory: what they hold stays, what they let go is
             // deleted, and the run says why it stopped.
             tally.stoppedEarly(SweepSummary.KEEP_RULES_MEMORY);
-            synchronized (rule) {
-                tally.decisions.keepRules(rule.groups(), rule.heldPeak());
-                rule.finishPartial(current);
-            }
-            deleter.finish();
+            settle(rule, current, tally);
             listed = true;
-            tally.failure = e.getMessage() + "; " + tally.outcomes.deleted() + " deleted before it stopped, and "
-                    + (tally.lastKey == null ? "not every key" : "not every key after " + tally.lastKey)
-                    + " was examined";
-            long failed = tally.outcomes.failed();
-            if (failed > 0) {
-                tally.fail(Failures.ofDeletes(settings, failed, tally.decisions.expiredSoFar(),
-                        tally.outcomes.failureCodes()));
-            }
-            tally.fail(uploadsFailure(tally));
-            SweepSummary summary = tally.summary(settings, cutoff, noncurrentCutoff, elapsedMs(startNanos));
-            throw new SweepFailedException(summary.failure(), summary, e);
+            tooManyHeld = e;
         } catch (SdkException e) {
             tally.stoppedEarly(SweepSummary.LISTING_FAILED);
-            synchronized (rule) {
-                tally.decisions.keepRules(rule.groups(), rule.heldPeak());
-                rule.finishPartial(current); // what the keep rules hold stays; this only counts it
-            }
+            settle(rule, current, tally); // what the keep rules hold stays; this only counts it
             // Entries already chosen are still deleted, so the report covers everything decided so far.
             deleter.finish();
             tally.failure = Failures.ofListing(e, settings, tally.outcomes.deleted(), tally.decisions.expiredSoFar(),
@@ -209,17 +188,39 @@ public final class Sweeper {
             }
         }
         deleter.finish();
+        if (tooManyHeld != null) {
+            tally.fail(tooManyHeld.getMessage() + "; " + tally.outcomes.deleted() + " deleted before it stopped, and "
+                    + (tally.lastKey == null ? "not every key" : "not every key after " + tally.lastKey)
+                    + " was examined");
+        }
         long failed = tally.outcomes.failed();
         if (failed > 0) {
-            tally.failure = Failures.ofDeletes(settings, failed, tally.decisions.expiredSoFar(),
-                    tally.outcomes.failureCodes());
+            tally.fail(Failures.ofDeletes(settings, failed, tally.decisions.expiredSoFar(),
+                    tally.outcomes.failureCodes()));
         }
         tally.fail(uploadsFailure(tally));
         SweepSummary summary = tally.summary(settings, cutoff, noncurrentCutoff, elapsedMs(startNanos));
         if (summary.failure() != null) {
-            throw new SweepFailedException(summary.failure(), summary, null);
+            throw new SweepFailedException(summary.failure(), summary, tooManyHeld);
         }
         return summary;
+    }
+
+    /**
+     * Decides what the keep rules still hold, once the listing has ended or stopped. A KEEP_WITHIN window takes its
+     * exact start only when this run saw each group whole: the prefix from its start to its end, not resumed (a part
+     * of a group keeps its window's margin: the safe side).
+     */
+    private void settle(RetentionRule rule, RetentionRule.Decisions current, Tally tally) {
+        boolean whole = tally.complete && settings.startAfter() == null && settings.resumeFrontier().isEmpty();
+        synchronized (rule) {
+            tally.decisions.keepRules(rule.groups(), rule.heldPeak());
+            if (whole) {
+                rule.finish(current);
+            } else {
+                rule.finishPartial(current);
+            }
+        }
     }
 
     /** Enabled, Suspended or Disabled; Unknown when the role may not ask (or the bucket is missing). */

@@ -119,30 +119,38 @@ public final class SweepHandler implements RequestHandler<Map<String, Object>, S
         }
         Sweeper sweeper = new Sweeper(clients.apply(invocation.settings().s3()), runClock, sweep, runLog, budget);
         SweepSummary summary;
+        SweepFailedException failure = null;
         // The progress lines stop before the catch below or the report after it: none comes after the summary.
         Duration every = progressInterval != null ? progressInterval : invocation.settings().progressInterval();
         try (ProgressLog progress = ProgressLog.start(sweeper::progress, runLog, every)) {
             summary = sweeper.run();
         } catch (SweepFailedException e) {
-            Chain.End end = chain.next(e.summary(), sweep.startAfter(), maxLinks(invocation), sweep.maxDeletes());
-            // Keys that failed here are reported and counted; the rest of the prefix still gets swept, and the
-            // chain's last run fails. Thrown here, Lambda would retry this run and start a second chain.
-            RuntimeException notContinued = end == null ? goOn(chain, invocation, e.summary(), log) : null;
-            report(e.summary(), runLog, log, invocation, sweepName, context);
-            runLog.detail(e);
-            if (notContinued != null) {
-                throw notContinued;
-            }
-            if (end == null) {
-                return e.summary();
-            }
-            endChain(chain, end, e.summary(), log, invocation, sweepName, context);
-            throw e.withoutTrace();
+            summary = e.summary();
+            failure = e;
         }
-        Chain.End end = chain.next(summary, sweep.startAfter(), maxLinks(invocation), sweep.maxDeletes());
+        return conclude(invocation, chain, runLog, log, sweepName, context, summary, failure, null);
+    }
+
+    /**
+     * After the sweep (or the rules): the chain's next run if the time budget stopped this one, this run's summary
+     * line and metrics, and the chain's summary if it ended here. A run that failed (keys S3 refused, a listing error)
+     * is reported and counted; the rest of the prefix still gets swept, and the chain's last run fails: thrown before
+     * the chain goes on, Lambda would retry this run and start a second chain.
+     *
+     * @param resumeRule with RULES: the rule the next run starts with (null: no rules)
+     */
+    private SweepSummary conclude(Invocation invocation, Chain chain, RunLog runLog, JsonLog log, String sweepName,
+                                  Context context, SweepSummary summary, SweepFailedException failure,
+                                  String resumeRule) {
+        SweepSettings sweep = invocation.sweep();
+        Chain.End end = chain.next(summary, sweep.startAfter(), invocation.startRule(), resumeRule,
+                maxLinks(invocation), sweep.maxDeletes());
         // The next run is invoked before this one's summary: a run's summary and metrics stay its last lines.
-        RuntimeException notContinued = end == null ? goOn(chain, invocation, summary, log) : null;
+        RuntimeException notContinued = end == null ? goOn(chain, invocation, summary, log, resumeRule) : null;
         report(summary, runLog, log, invocation, sweepName, context);
+        if (failure != null) {
+            runLog.detail(failure);
+        }
         if (notContinued != null) {
             throw notContinued;
         }
@@ -150,8 +158,11 @@ public final class SweepHandler implements RequestHandler<Map<String, Object>, S
             return summary;
         }
         // Keys earlier runs failed on were reported by those runs (their summaries, DeleteFailures) and are in the
-        // chain's summary, at ERROR: failing this run too would only make Lambda sweep its own range again.
+        // chain's summary, at ERROR: failing a later, clean run too would only make Lambda sweep its range again.
         endChain(chain, end, summary, log, invocation, sweepName, context);
+        if (failure != null) {
+            throw failure.withoutTrace();
+        }
         return summary;
     }
 
@@ -198,25 +209,7 @@ public final class SweepHandler implements RequestHandler<Map<String, Object>, S
             summary = e.summary();
             failure = e;
         }
-        String resumeRule = sweeper.resumeRule();
-        Chain.End end = chain.next(summary, sweep.startAfter(), invocation.startRule(), resumeRule,
-                maxLinks(invocation), sweep.maxDeletes());
-        RuntimeException notContinued = end == null ? goOn(chain, invocation, summary, log, resumeRule) : null;
-        report(summary, runLog, log, invocation, sweepName, context);
-        if (failure != null) {
-            runLog.detail(failure);
-        }
-        if (notContinued != null) {
-            throw notContinued;
-        }
-        if (end == null) {
-            return summary;
-        }
-        endChain(chain, end, summary, log, invocation, sweepName, context);
-        if (failure != null) {
-            throw failure.withoutTrace();
-        }
-        return summary;
+        return conclude(invocation, chain, runLog, log, sweepName, context, summary, failure, sweeper.resumeRule());
     }
 
     private static void sleep(Duration duration) {
@@ -237,12 +230,8 @@ public final class SweepHandler implements RequestHandler<Map<String, Object>, S
      *
      * @return what Lambda answered when it did not accept the invocation (logged), to be thrown once this run has
      *         reported: the run fails, and Lambda's retry of it, or the next tick, goes on from the same place
+     * @param resumeRule with RULES: the rule the next run starts with
      */
-    private RuntimeException goOn(Chain chain, Invocation invocation, SweepSummary summary, JsonLog log) {
-        return goOn(chain, invocation, summary, log, null);
-    }
-
-    /** @param resumeRule with RULES: the rule the next run starts with */
     private RuntimeException goOn(Chain chain, Invocation invocation, SweepSummary summary, JsonLog log,
                                   String resumeRule) {
         Map<String, Object> input = chain.nextInput(invocation.request(), summary, invocation.sweep().maxDeletes(),

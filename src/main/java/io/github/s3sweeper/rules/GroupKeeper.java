@@ -1,5 +1,6 @@
 package io.github.s3sweeper.rules;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZonedDateTime;
@@ -41,7 +42,7 @@ final class GroupKeeper {
      */
     private Instant windowReleased;
     /** More than any zone's clock change (two hours at most, in the tz database). */
-    static final java.time.Duration WINDOW_MARGIN = java.time.Duration.ofHours(3);
+    static final Duration WINDOW_MARGIN = Duration.ofHours(3);
     /** The group's oldest object, tracked only while some calendar rule has fewer periods than it asks for. */
     private StoredObject oldest;
     private boolean allFilled;
@@ -79,10 +80,11 @@ final class GroupKeeper {
         if (!policy.within().isZero()) {
             if (newest == null || StoredObject.OLDEST_FIRST.compare(object, newest) > 0) {
                 newest = object;
-            }
-            Instant bound = windowStart(newest.lastModified()).minus(WINDOW_MARGIN);
-            if (windowReleased == null || bound.isAfter(windowReleased)) {
-                windowReleased = bound;
+                // Only a newer newest moves the window: the calendar arithmetic is done for those objects alone.
+                Instant bound = windowStart(newest.lastModified()).minus(WINDOW_MARGIN);
+                if (windowReleased == null || bound.isAfter(windowReleased)) {
+                    windowReleased = bound;
+                }
             }
             if (object.lastModified().isAfter(windowReleased) && mayGo.test(object)) {
                 window.add(object);

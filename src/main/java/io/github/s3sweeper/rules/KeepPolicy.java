@@ -18,8 +18,6 @@ import java.util.Objects;
  */
 public record KeepPolicy(int last, Map<Period, Integer> counts, Duration within, ZoneId zone) {
 
-    public static final KeepPolicy NONE = new KeepPolicy(0, Map.of(), Duration.ZERO, ZoneOffset.UTC);
-
     public KeepPolicy {
         Objects.requireNonNull(within, "within");
         Objects.requireNonNull(zone, "zone");
@@ -42,30 +40,12 @@ public record KeepPolicy(int last, Map<Period, Integer> counts, Duration within,
         return new KeepPolicy(last, Map.of(), Duration.ZERO, ZoneOffset.UTC);
     }
 
-    public KeepPolicy withLast(int n) {
-        return new KeepPolicy(n, counts, within, zone);
-    }
-
     /** True when nothing is kept beyond the age threshold: every expired object may go as soon as it is listed. */
     public boolean isEmpty() {
         return last == 0 && counts.isEmpty() && within.isZero();
     }
 
-    /** True when a rule needs more than the newest few of each group: calendar periods or a window. */
-    public boolean calendar() {
-        return !counts.isEmpty() || !within.isZero();
-    }
-
     public int count(Period period) {
         return counts.getOrDefault(period, 0);
-    }
-
-    /** The most objects one group can hold at once, without the window: what the memory bound is computed from. */
-    public long heldPerGroupWithoutWindow() {
-        long held = last + 1L; // + the oldest, held while a calendar rule has fewer periods than asked
-        for (int n : counts.values()) {
-            held += n;
-        }
-        return held;
     }
 }

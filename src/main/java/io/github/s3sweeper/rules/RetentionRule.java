@@ -53,7 +53,6 @@ public final class RetentionRule {
     private final GroupBy groupBy;
     private final long maxHeld;
     private final Map<String, GroupKeeper> groups = new HashMap<>();
-    private int groupsSeen;
     private long held;
     private long heldPeak;
 
@@ -91,7 +90,6 @@ public final class RetentionRule {
         if (keeper == null) {
             keeper = new GroupKeeper(policy, this::isExpired);
             groups.put(group, keeper);
-            groupsSeen++;
         }
         int before = keeper.held();
         keeper.offer(object, free -> decideByAge(free, decisions));
@@ -131,13 +129,11 @@ public final class RetentionRule {
             decisions.keptBy(object, group, List.copyOf(rules));
             decisions.keep(object, rules.contains("KEEP_LATEST") ? Keep.KEPT_LATEST : Keep.KEPT_BY_RULE);
         }));
-        groups.clear();
-        held = 0;
     }
 
     /** Groups seen so far (0 without keep rules: nothing is grouped). */
     public int groups() {
-        return groupsSeen;
+        return groups.size();
     }
 
     /** The most objects the keep rules held at once. */

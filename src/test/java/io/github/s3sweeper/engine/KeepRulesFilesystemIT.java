@@ -140,6 +140,24 @@ class KeepRulesFilesystemIT extends FilesystemS3Test {
     }
 
     @Test
+    void aResumedRunSeesPartOfEachGroupSoItsWindowKeepsItsMarginWhereAWholeRunDeletes() {
+        Instant last = NOW.minus(Duration.ofDays(10));
+        put("db/x-0", "x", last);
+        put("db/x-1", "x", last.minus(Duration.ofHours(37))); // an hour outside a 36-hour window
+        SweepSettings.Builder within = settings("db/").keepWithin(Duration.ofHours(36));
+
+        SweepSummary resumed = sweep(within.startAfter("db/").build(), SweepListener.NONE);
+
+        assertThat(resumed.deleted()).isZero();
+        assertThat(keys()).containsExactly("db/x-0", "db/x-1");
+
+        SweepSummary whole = sweep(within.startAfter(null).build(), SweepListener.NONE);
+
+        assertThat(whole.deleted()).isEqualTo(1);
+        assertThat(keys()).containsExactly("db/x-0");
+    }
+
+    @Test
     void aHundredThousandObjectsInAThousandGroupsAreSweptWithTheKeepRulesHoldingABoundedNumber() {
         // 1,000 databases, 100 nightly backups each: the keep rules hold at most 7 + 3 + 1 per group at once.
         List<StoredObject> objects = new ArrayList<>(100_000);

@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -199,6 +201,56 @@ class KeepPolicySpecTest {
         assertThat(r.keptBy.keySet()).containsExactly(key("2024-03-10T07:20:00Z"), key("2024-03-11T06:30:00Z"),
                 key("2024-03-11T07:10:00Z"));
         assertThat(r.deleted).containsExactly(key("2024-03-10T07:05:00Z"));
+    }
+
+    @Test
+    void aListingThatStoppedEarlyKeepsTheWindowsMarginAndOneSeenWholeLetsItGo() {
+        // Within 1 day of the newest: an object 1 hour outside the window is in the margin a partial listing keeps,
+        // since the part of the group it has not seen could move the window's start back.
+        KeepPolicy within = new KeepPolicy(0, Map.of(), Duration.ofDays(1), UTC);
+        List<StoredObject> history = objects("2026-05-01T00:00:00Z", "2026-05-01T23:00:00Z", "2026-05-02T00:00:00Z");
+
+        Set<String> whole = new TreeSet<>();
+        Set<String> partial = new TreeSet<>();
+        RetentionRule wholeRule = new RetentionRule(Selection.under("p/"), FAR_CUTOFF, within, GroupBy.ONE, 100);
+        RetentionRule partialRule = new RetentionRule(Selection.under("p/"), FAR_CUTOFF, within, GroupBy.ONE, 100);
+        history.forEach(o -> wholeRule.offer(o, deletingInto(whole)));
+        history.forEach(o -> partialRule.offer(o, deletingInto(partial)));
+        wholeRule.finish(deletingInto(whole));
+        partialRule.finishPartial(deletingInto(partial));
+
+        assertThat(whole).containsExactly(key("2026-05-01T00:00:00Z"));
+        assertThat(partial).isEmpty();
+    }
+
+    @Test
+    void keysAPatternDoesNotMatchAreOneGroupTheKeepRulesStillProtect() {
+        List<StoredObject> history = List.of(
+                new StoredObject("p/orders-2026-01-01.sql.gz", Instant.parse("2026-01-01T00:00:00Z"), 1),
+                new StoredObject("p/orders-2026-01-02.sql.gz", Instant.parse("2026-01-02T00:00:00Z"), 1),
+                new StoredObject("p/notes-a.txt", Instant.parse("2026-01-01T00:00:00Z"), 1),
+                new StoredObject("p/notes-b.txt", Instant.parse("2026-01-02T00:00:00Z"), 1));
+
+        KeepRulesHarness r = KeepRulesHarness.run(KeepPolicy.latest(1), GroupBy.parse("pattern:(*)-????-??-??.sql.gz"),
+                FAR_CUTOFF, history, new Random(5));
+
+        assertThat(r.keptBy.keySet()).containsExactly("p/notes-b.txt", "p/orders-2026-01-02.sql.gz");
+        assertThat(r.groupOf).containsEntry("p/notes-b.txt", null).containsEntry("p/orders-2026-01-02.sql.gz",
+                "orders");
+        assertThat(r.deleted).containsExactly("p/notes-a.txt", "p/orders-2026-01-01.sql.gz");
+    }
+
+    private static RetentionRule.Decisions deletingInto(Set<String> deleted) {
+        return new RetentionRule.Decisions() {
+            @Override
+            public void delete(StoredObject object) {
+                deleted.add(object.key());
+            }
+
+            @Override
+            public void keep(StoredObject object, RetentionRule.Keep reason) {
+            }
+        };
     }
 
     @Test
